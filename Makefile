@@ -1,0 +1,32 @@
+# The two commands a new user needs: `make demo` (run podesk on SQLite with demo data) and
+# `make test` (the test suite). Each installs what it needs into .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/podesk demo
+
+serve: install
+	$(BIN)/podesk serve
+
+# pytest exits 5 when it collects no tests; that is not a failure of the suite.
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then exit 0; fi; exit $$rc
+
+bench: install
+	$(BIN)/python bench/list.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache podesk-demo.db*

@@ -1,0 +1,105 @@
+"""Realistic demo data, written through the same services the API uses."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from core.models import User
+from core.services import dimensions, purchase_orders, skus, vendors
+from core.services.users import add_user, create_api_key
+
+
+@dataclass(frozen=True)
+class Demo:
+    admin_email: str
+    admin_key: str
+    users: dict[str, User]
+
+
+PEOPLE = (
+    ("admin", "Asha Admin", "asha@example.com"),
+    ("requester", "Ravi Requester", "ravi@example.com"),
+    ("approver", "Priya Approver", "priya@example.com"),
+    ("approver", "Omar Finance", "omar@example.com"),
+    ("viewer", "Vera Viewer", "vera@example.com"),
+)
+VENDORS = (
+    {"name": "Acme Tools", "external_id": "V-1001", "email": "orders@acme.example", "gstin": "29AABCA1234B1ZD",
+     "currency": "INR", "payment_terms": "Net 30"},
+    {"name": "Globex Supplies", "external_id": "V-1002", "email": "sales@globex.example", "currency": "USD",
+     "payment_terms": "Net 45"},
+    {"name": "Tokyo Parts KK", "external_id": "V-1003", "currency": "JPY", "payment_terms": "Net 60"},
+    {"name": "Gulf Trading Co", "external_id": "V-1004", "currency": "KWD", "payment_terms": "Net 30"},
+    {"name": "Initech Services", "external_id": "V-1005", "gstin": "27AAECG5678K1Z1", "currency": "INR",
+     "payment_terms": "Net 15"},
+)
+SKUS = (
+    ("BOLT-M8", "Steel bolt M8", "each", "4.50"), ("NUT-M8", "Steel nut M8", "each", "0.80"),
+    ("WASHER-M8", "Flat washer M8", "each", "0.25"), ("DRILL-10", "Cordless drill 10mm", "each", "5400.00"),
+    ("GLOVES-L", "Work gloves, large", "pair", "120.00"), ("PAPER-A4", "Copier paper A4, ream", "ream", "280.00"),
+    ("CABLE-CAT6", "CAT6 cable, 305 m", "box", "9800.00"), ("LAPTOP-14", "Laptop 14-inch", "each", "72000.00"),
+)
+DIMENSIONS = (
+    ("PROJECT", "P-100", "Plant expansion"), ("PROJECT", "P-200", "Office refit"),
+    ("GL_ACCOUNT", "5010", "Raw materials"), ("GL_ACCOUNT", "6020", "IT equipment"),
+    ("GL_ACCOUNT", "7030", "Professional services"), ("DEPARTMENT", "OPS", "Operations"),
+    ("DEPARTMENT", "IT", "Information technology"), ("LOCATION", "BLR", "Bengaluru"), ("LOCATION", "MUM", "Mumbai"),
+)
+
+
+def _line(identifier: str, sku: str | None, qty: str, rate: str, tax: str = "18", **dims: str) -> dict:
+    line = {"identifier": identifier, "quantity": qty, "rate": rate, "tax_rate": tax}
+    if sku:
+        line["sku_code"] = sku
+    if dims:
+        line["dimensions"] = dims
+    return line
+
+
+def _purchase_orders(vendor_ids: dict[str, int], today: dt.date) -> list[dict]:
+    acme, globex, tokyo, gulf, initech = (vendor_ids[v["name"]] for v in VENDORS)
+    ops = {"PROJECT": "P-100", "GL_ACCOUNT": "5010", "DEPARTMENT": "OPS"}
+    it = {"PROJECT": "P-200", "GL_ACCOUNT": "6020", "DEPARTMENT": "IT"}
+    return [
+        {"po_type": "goods", "vendor_id": acme, "description": "Fasteners for line 3", "submit": True,
+         "delivery_date": str(today + dt.timedelta(days=10)),
+         "line_items": [_line("Steel bolts M8", "BOLT-M8", "1000", "4.50", **ops),
+                        _line("Steel nuts M8", "NUT-M8", "1000", "0.80", **ops),
+                        _line("Washers M8", "WASHER-M8", "2000", "0.25", **ops)]},
+        {"po_type": "goods", "vendor_id": acme, "description": "Drills for the maintenance crew", "submit": True,
+         "line_items": [_line("Cordless drills", "DRILL-10", "6", "5400", **ops),
+                        _line("Work gloves", "GLOVES-L", "40", "120", **ops)]},
+        {"po_type": "goods", "vendor_id": globex, "description": "Laptops for new hires", "currency": "USD",
+         "exchange_rate": "83.25", "submit": True,
+         "line_items": [_line("Laptop 14-inch", "LAPTOP-14", "5", "865.00", "0", **it)]},
+        {"po_type": "goods", "vendor_id": tokyo, "description": "Spare bearings", "currency": "JPY",
+         "exchange_rate": "0.56", "matching": "two_way", "submit": True,
+         "line_items": [_line("Bearing 6204", None, "200", "320", "10"), _line("Bearing 6205", None, "100", "410", "10")]},
+        {"po_type": "goods", "vendor_id": gulf, "description": "Cabling for the Kuwait office", "currency": "KWD",
+         "exchange_rate": "270.125", "submit": True,
+         "line_items": [_line("CAT6 cable boxes", "CABLE-CAT6", "3", "12.125", "0", **it)]},
+        {"po_type": "services", "vendor_id": initech, "matching": "two_way", "description": "Network audit",
+         "payment_terms": "50% upfront, 50% on report", "submit": True,
+         "line_items": [_line("Audit days", None, "5", "25000", **{"GL_ACCOUNT": "7030", "DEPARTMENT": "IT"})]},
+        {"po_type": "goods", "vendor_id": acme, "description": "Stationery restock",
+         "line_items": [_line("Copier paper", "PAPER-A4", "50", "280", "12")]},
+        {"po_type": "goods", "description": "Quote pending: safety kit", "submit": True,
+         "line_items": [_line("Gloves (quote awaited)", "GLOVES-L", "100", "0")]},
+        {"po_type": "services", "vendor_id": initech, "matching": "two_way", "description": "Helpdesk retainer",
+         "line_items": [{"identifier": "Monthly retainer", "sku_code": "SUPPORT-RETAINER", "quantity": "3", "rate": "40000"}]},
+    ]
+
+
+def seed(today: dt.date | None = None) -> Demo:
+    """Fill an empty database with demo people, reference data and purchase orders."""
+    today = today or dt.date.today()
+    users = {email: add_user(name, email, role) for role, name, email in PEOPLE}
+    admin, requester = users["asha@example.com"], users["ravi@example.com"]
+    vendor_ids = {v["name"]: vendors.create_vendor(admin, v).id for v in VENDORS}
+    skus.create_skus(admin, {"skus": [{"code": c, "name": n, "unit": u, "default_rate": r} for c, n, u, r in SKUS]})
+    for dim_type, erp_id, name in DIMENSIONS:
+        dimensions.create_dimension(admin, {"type": dim_type, "erp_dimension_id": erp_id, "name": name})
+    for body in _purchase_orders(vendor_ids, today):
+        purchase_orders.create_po(requester, body, today=today)
+    key, _ = create_api_key(admin.email, name="demo")
+    return Demo(admin.email, key, users)

@@ -1,0 +1,52 @@
+"""Column types: exact decimals stored as scaled integers, JSON stored as text, UTC timestamps."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from peewee import BigIntegerField, TextField
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC, without tzinfo (how timestamps are stored)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class FixedDecimalField(BigIntegerField):
+    """A Decimal kept exactly as an integer count of 10^-places units.
+
+    SQLite has no exact decimal type (NUMERIC columns turn "12.50" into a float), so amounts,
+    quantities and rates are stored scaled: exact, summable and sortable in SQL on SQLite and
+    PostgreSQL alike. Validation refuses inputs with more places than the contract allows; a value
+    that would lose digits here is a programming error and raises.
+    """
+
+    def __init__(self, places: int, *args, **kwargs):
+        self.places = places
+        self._unit = Decimal(1).scaleb(-places)
+        super().__init__(*args, **kwargs)
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        number = Decimal(value)
+        scaled = number.scaleb(self.places)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{number} has more than {self.places} decimal places")
+        return int(scaled)
+
+    def python_value(self, value):
+        if value is None:
+            return None
+        return Decimal(int(value)).scaleb(-self.places)
+
+
+class JSONTextField(TextField):
+    """A JSON document stored as text (portable between SQLite and PostgreSQL)."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)

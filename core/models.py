@@ -1,0 +1,219 @@
+"""The tables (peewee models). Schema changes go through core/migrations, never create_tables()."""
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from core.db import database
+from core.fields import FixedDecimalField, JSONTextField, utcnow
+from core.types import (
+    AMOUNT_PLACES,
+    EXCHANGE_RATE_PLACES,
+    PERCENT_PLACES,
+    QUANTITY_PLACES,
+    RATE_PLACES,
+)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class User(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=255)
+    email = CharField(max_length=320, unique=True)  # stored lower-case
+    role = CharField(max_length=16)
+    slack_id = CharField(max_length=32, null=True, unique=True)
+    password_hash = CharField(max_length=255, null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "app_user"  # "user" is reserved in PostgreSQL
+
+
+class ApiKey(BaseModel):
+    id = AutoField()
+    user = ForeignKeyField(User, backref="api_keys", on_delete="CASCADE")
+    prefix = CharField(max_length=16)  # shown to people so they can tell keys apart
+    key_hash = CharField(max_length=64, unique=True)  # sha256 of the whole key
+    name = CharField(max_length=100, null=True)
+    created_at = DateTimeField(default=utcnow)
+    revoked_at = DateTimeField(null=True)
+
+
+class Vendor(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=255, index=True)
+    external_id = CharField(max_length=100, null=True, unique=True)
+    email = CharField(max_length=320, null=True)
+    gstin = CharField(max_length=15, null=True)
+    currency = CharField(max_length=3, null=True)
+    payment_terms = TextField(null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class Sku(BaseModel):
+    id = AutoField()
+    code = CharField(max_length=64, unique=True)
+    name = CharField(max_length=255)
+    name_key = CharField(max_length=255, unique=True)  # lower-cased name: unique ignoring case
+    unit = CharField(max_length=32, null=True)
+    default_rate = FixedDecimalField(RATE_PLACES, null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class Dimension(BaseModel):
+    id = AutoField()
+    type = CharField(max_length=64)
+    erp_dimension_id = CharField(max_length=100)
+    name = CharField(max_length=255)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("type", "erp_dimension_id"), True),)
+
+
+class Setting(BaseModel):
+    key = CharField(max_length=64, primary_key=True)
+    value = JSONTextField()
+
+
+class Counter(BaseModel):
+    """Named sequences (PO numbers) advanced inside the writing transaction, so never reused."""
+
+    name = CharField(max_length=64, primary_key=True)
+    value = BigIntegerField(default=0)
+
+
+class PurchaseOrder(BaseModel):
+    id = AutoField()
+    po_number = CharField(max_length=50, unique=True)
+    external_id = CharField(max_length=100, null=True, unique=True)
+    status = CharField(max_length=20)
+    receipt_status = CharField(max_length=20, index=True)
+    billing_status = CharField(max_length=20, index=True)
+    match_status = CharField(max_length=20, index=True)
+    po_type = CharField(max_length=10, index=True)
+    matching = CharField(max_length=10, index=True)
+    vendor = ForeignKeyField(
+        Vendor, null=True, backref="purchase_orders", on_delete="RESTRICT", index=False
+    )
+    vendor_name = CharField(max_length=255, null=True)  # copy of the vendor's, for sort and search
+    po_date = DateField()
+    delivery_date = DateField(null=True)
+    currency = CharField(max_length=3)
+    exchange_rate = FixedDecimalField(EXCHANGE_RATE_PLACES)
+    gstin = CharField(max_length=15, null=True)
+    description = CharField(max_length=255, null=True)
+    payment_terms = TextField(null=True)
+    terms_and_conditions = TextField(null=True)
+    notes = TextField(null=True)
+    subtotal = FixedDecimalField(AMOUNT_PLACES)
+    tax_total = FixedDecimalField(AMOUNT_PLACES)
+    total = FixedDecimalField(AMOUNT_PLACES)
+    total_base = FixedDecimalField(AMOUNT_PLACES)
+    requested_by = ForeignKeyField(
+        User, backref="purchase_orders", on_delete="RESTRICT", index=False
+    )
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    submitted_at = DateTimeField(null=True)
+    approved_at = DateTimeField(null=True)
+
+    class Meta:
+        # Every filter and sort of GET /purchase-orders has an index ending in id, the tie-breaker.
+        indexes = (
+            (("created_at", "id"), False),
+            (("status", "created_at", "id"), False),
+                        (("po_date", "id"), False),
+            (("delivery_date", "id"), False),
+            (("total", "id"), False),
+            (("vendor_name", "id"), False),
+            (("vendor", "created_at", "id"), False),
+            (("requested_by", "status"), False),
+        )
+
+
+class PoLine(BaseModel):
+    id = AutoField()
+    po = ForeignKeyField(PurchaseOrder, backref="lines", on_delete="CASCADE")
+    line_no = IntegerField()
+    identifier = CharField(max_length=255)
+    sku = ForeignKeyField(Sku, null=True, on_delete="RESTRICT")
+    requested_sku_code = CharField(max_length=255, null=True)  # as given, when it did not resolve
+    requested_sku_name = CharField(max_length=255, null=True)
+    quantity = FixedDecimalField(QUANTITY_PLACES)
+    rate = FixedDecimalField(RATE_PLACES)
+    tax_rate = FixedDecimalField(PERCENT_PLACES, default=0)
+    amount = FixedDecimalField(AMOUNT_PLACES)
+    tax_amount = FixedDecimalField(AMOUNT_PLACES)
+    quantity_received = FixedDecimalField(QUANTITY_PLACES, default=0)
+    quantity_billed = FixedDecimalField(QUANTITY_PLACES, default=0)
+
+    class Meta:
+        indexes = (
+            (("po", "identifier"), True),
+            (("po", "line_no"), False),
+        )
+
+
+class LineDimension(BaseModel):
+    id = AutoField()
+    line = ForeignKeyField(PoLine, backref="dimensions", on_delete="CASCADE")
+    type = CharField(max_length=64)
+    dimension = ForeignKeyField(Dimension, on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("line", "type"), True),)
+
+
+class AuditEvent(BaseModel):
+    """Who did what to which object, when; never updated, never deleted."""
+
+    id = AutoField()
+    entity_type = CharField(max_length=32)
+    entity_id = BigIntegerField()
+    action = CharField(max_length=40)
+    actor = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    at = DateTimeField(default=utcnow)
+    changes = JSONTextField(null=True)
+    comment = TextField(null=True)
+
+    class Meta:
+        indexes = ((("entity_type", "entity_id", "id"), False),)
+
+
+ALL_MODELS = (
+    User,
+    ApiKey,
+    Vendor,
+    Sku,
+    Dimension,
+    Setting,
+    Counter,
+    PurchaseOrder,
+    PoLine,
+    LineDimension,
+    AuditEvent,
+)

@@ -1,0 +1,112 @@
+"""Exact money: ISO 4217 codes, minor units, and the one place where amounts are rounded."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import lru_cache
+from typing import Iterable
+
+from babel.core import get_global
+from babel.numbers import format_currency, get_currency_precision, get_territory_currencies
+
+# Quantity (14 digits) × rate (18 digits) needs more than the default 28 digits of precision.
+_PRECISION = 60
+
+
+@lru_cache(maxsize=1)
+def _circulating_currencies() -> frozenset[str]:
+    # Codes some territory uses as legal tender today: ISO 4217's current list, without the
+    # withdrawn ones (DEM, FRF …) that CLDR still knows.
+    today = dt.date.today()
+    codes: set[str] = set()
+    for territory in get_global("territory_currencies"):
+        codes.update(get_territory_currencies(territory, today))
+    return frozenset(codes)
+
+
+def is_currency(code: object) -> bool:
+    """True for a current ISO 4217 code in upper case (`INR`, `USD`, `JPY`, `KWD` …)."""
+    return isinstance(code, str) and code in _circulating_currencies()
+
+
+def minor_units(currency: str) -> int:
+    """Decimal places of the currency's minor unit: JPY 0, INR 2, KWD 3."""
+    return get_currency_precision(currency)
+
+
+def _exponent(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
+def round_amount(value: Decimal, currency: str) -> Decimal:
+    """Round half-up to the currency's minor unit (the only place amounts are rounded)."""
+    with localcontext(prec=_PRECISION):
+        return value.quantize(_exponent(minor_units(currency)), rounding=ROUND_HALF_UP)
+
+
+def multiply(a: Decimal, b: Decimal) -> Decimal:
+    """An exact product, whatever the number of digits."""
+    with localcontext(prec=_PRECISION):
+        return a * b
+
+
+def decimal_places(value: Decimal) -> int:
+    """How many decimal places `value` really has (trailing zeros do not count)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def plain(value: Decimal) -> Decimal:
+    """`value` without trailing zeros (`100.0000` → `100`, `2.50` → `2.5`)."""
+    normal = value.normalize()
+    if normal.as_tuple().exponent > 0:  # 1E+2 → 100
+        normal = normal.quantize(Decimal(1))
+    return normal
+
+
+def display_rate(rate: Decimal, currency: str) -> Decimal:
+    """A unit rate with at least the currency's minor-unit places (`10` INR → `10.00`)."""
+    places = max(minor_units(currency), decimal_places(rate))
+    return rate.quantize(_exponent(places))
+
+
+@dataclass(frozen=True)
+class LineMoney:
+    amount: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True)
+class Totals:
+    subtotal: Decimal
+    tax_total: Decimal
+    total: Decimal
+    total_base: Decimal
+
+
+def line_money(quantity: Decimal, rate: Decimal, tax_rate: Decimal, currency: str) -> LineMoney:
+    """amount = round(quantity × rate); tax = round(amount × tax_rate / 100)."""
+    amount = round_amount(multiply(quantity, rate), currency)
+    with localcontext(prec=_PRECISION):
+        tax = round_amount(amount * tax_rate / 100, currency)
+    return LineMoney(amount, tax)
+
+
+def po_totals(
+    lines: Iterable[LineMoney], currency: str, exchange_rate: Decimal, base_currency: str
+) -> Totals:
+    """Sums of the rounded line values, and the total in the base currency."""
+    zero = round_amount(Decimal(0), currency)
+    subtotal, tax_total = zero, zero
+    for line in lines:
+        subtotal += line.amount
+        tax_total += line.tax
+    total = subtotal + tax_total
+    total_base = round_amount(multiply(total, exchange_rate), base_currency)
+    return Totals(subtotal, tax_total, total, total_base)
+
+
+def format_money(amount: Decimal, currency: str, locale: str = "en_IN") -> str:
+    """`₹1,680.00`, `¥32`: an amount for people, in their locale."""
+    return format_currency(amount, currency, locale=locale, currency_digits=True)

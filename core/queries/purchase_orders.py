@@ -1,0 +1,192 @@
+"""Purchase orders as people and programs read them: one PO in full, a page of them, its trail."""
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import JOIN, fn
+
+from core.errors import not_found
+from core.models import AuditEvent, Dimension, LineDimension, PoLine, PurchaseOrder, Sku, User
+from core.money import display_rate, plain, round_amount
+from core.queries.params import Args, Paging, Reader
+from core.rules.lines import sku_match_warnings
+from core.rules.state import LineState
+from core.services.catalog import sku_ref
+from core.services.settings import get_settings
+from core.types import BillingStatus, Matching, MatchStatus, PoStatus, PoType, ReceiptStatus
+
+SORTS = {
+    "po_number": PurchaseOrder.po_number,
+    "po_date": PurchaseOrder.po_date,
+    "delivery_date": PurchaseOrder.delivery_date,
+    "created_at": PurchaseOrder.created_at,
+    "total": PurchaseOrder.total,
+    "vendor_name": PurchaseOrder.vendor_name,
+    "status": PurchaseOrder.status,
+}
+NULLABLE_SORTS = ("delivery_date", "vendor_name")
+FILTERS = (
+    "status", "receipt_status", "billing_status", "match_status", "vendor_id", "po_type", "matching",
+    "po_date_from", "po_date_to", "min_total", "max_total", "q", "external_id", "requested_by", "sort",
+)
+
+
+def _header(po: PurchaseOrder, base_currency: str) -> dict[str, Any]:
+    cur = po.currency
+    return {
+        "id": po.id, "po_number": po.po_number, "external_id": po.external_id, "status": po.status,
+        "receipt_status": po.receipt_status, "billing_status": po.billing_status, "match_status": po.match_status,
+        "po_type": po.po_type, "matching": po.matching, "vendor_id": po.vendor_id, "vendor_name": po.vendor_name,
+        "po_date": po.po_date, "delivery_date": po.delivery_date, "currency": cur,
+        "exchange_rate": plain(po.exchange_rate), "gstin": po.gstin, "description": po.description,
+        "payment_terms": po.payment_terms, "terms_and_conditions": po.terms_and_conditions, "notes": po.notes,
+        "subtotal": round_amount(po.subtotal, cur), "tax_total": round_amount(po.tax_total, cur),
+        "total": round_amount(po.total, cur), "total_base": round_amount(po.total_base, base_currency),
+        "requested_by": {"id": po.requested_by.id, "name": po.requested_by.name},
+        "version": po.version, "created_at": po.created_at, "updated_at": po.updated_at,
+        "submitted_at": po.submitted_at, "approved_at": po.approved_at,
+    }
+
+
+def _line(line: PoLine, currency: str, dims: dict[str, str]) -> dict[str, Any]:
+    sku = line.sku if line.sku_id else None
+    return {
+        "id": line.id, "line_no": line.line_no, "identifier": line.identifier,
+        "sku_code": sku.code if sku else None, "sku_name": sku.name if sku else None,
+        "quantity": plain(line.quantity), "rate": display_rate(line.rate, currency), "tax_rate": plain(line.tax_rate),
+        "amount": round_amount(line.amount, currency), "tax_amount": round_amount(line.tax_amount, currency),
+        "quantity_received": plain(line.quantity_received), "quantity_billed": plain(line.quantity_billed),
+        "dimensions": dims,
+    }
+
+
+def _with_requester(query):
+    return query.select_extend(User.id, User.name).join(User, on=(PurchaseOrder.requested_by == User.id))
+
+
+def get_po(po_id: int) -> PurchaseOrder:
+    """The PO row (404 when there is none)."""
+    po = PurchaseOrder.get_or_none(PurchaseOrder.id == po_id)
+    if po is None:
+        raise not_found("purchase order", po_id)
+    return po
+
+
+def purchase_order(po_id: int, *, submit_warnings: dict | None = None) -> dict[str, Any]:
+    """One PO in full: header, totals, lines with dimensions, warnings (four queries)."""
+    po = _with_requester(PurchaseOrder.select()).where(PurchaseOrder.id == po_id).first()
+    if po is None:
+        raise not_found("purchase order", po_id)
+    base = get_settings().base_currency
+    lines = list(PoLine.select(PoLine, Sku).join(Sku, JOIN.LEFT_OUTER).where(PoLine.po == po.id).order_by(PoLine.line_no))
+    dims: dict[int, dict[str, str]] = {}
+    if lines:
+        query = (LineDimension.select(LineDimension.line, LineDimension.type, Dimension.erp_dimension_id)
+                 .join(Dimension).where(LineDimension.line.in_([l.id for l in lines])).order_by(LineDimension.type))
+        for line_id, dim_type, erp_id in query.tuples():
+            dims.setdefault(line_id, {})[dim_type] = erp_id
+    resource = _header(po, base)
+    resource["line_items"] = [_line(l, po.currency, dims.get(l.id, {})) for l in lines]
+    resource["submit_warnings"] = submit_warnings
+    resource["sku_match_warnings"] = sku_match_warnings(po.matching, [
+        LineState(l.identifier, l.quantity, l.rate, sku=sku_ref(l.sku) if l.sku_id else None,
+                  requested_sku_code=l.requested_sku_code, requested_sku_name=l.requested_sku_name)
+        for l in lines
+    ])
+    resource["approvals"] = []
+    return resource
+
+
+def _filters(r: Reader) -> list:
+    conds = []
+    for name, enum in (("status", PoStatus), ("receipt_status", ReceiptStatus), ("billing_status", BillingStatus),
+                       ("match_status", MatchStatus), ("po_type", PoType), ("matching", Matching)):
+        chosen = r.choices(name, [e.value for e in enum])
+        if chosen:
+            conds.append(getattr(PurchaseOrder, name).in_(chosen))
+    for name, field in (("vendor_id", PurchaseOrder.vendor), ("requested_by", PurchaseOrder.requested_by)):
+        ids = r.ints(name)
+        if ids:
+            conds.append(field.in_(ids))
+    if (start := r.date("po_date_from")) is not None:
+        conds.append(PurchaseOrder.po_date >= start)
+    if (end := r.date("po_date_to")) is not None:
+        conds.append(PurchaseOrder.po_date <= end)
+    if (low := r.decimal("min_total")) is not None:
+        conds.append(PurchaseOrder.total >= low)
+    if (high := r.decimal("max_total")) is not None:
+        conds.append(PurchaseOrder.total <= high)
+    if (ext := r.text("external_id")) is not None:
+        conds.append(PurchaseOrder.external_id == ext)
+    if (q := r.text("q")) is not None:
+        conds.append(PurchaseOrder.po_number.contains(q) | PurchaseOrder.description.contains(q) | PurchaseOrder.vendor_name.contains(q))
+    return conds
+
+
+def _where(query, conds: list):
+    return query.where(*conds) if conds else query
+
+
+def _order(sort: list[tuple[str, bool]]) -> list:
+    order = []
+    for name, desc in sort:
+        field = SORTS[name]
+        if name in NULLABLE_SORTS:  # a missing value sorts as the largest, on either database
+            order.append(field.desc(nulls="FIRST") if desc else field.asc(nulls="LAST"))
+        else:
+            order.append(field.desc() if desc else field.asc())
+    last_desc = sort[-1][1] if sort else True
+    order.append(PurchaseOrder.id.desc() if last_desc else PurchaseOrder.id.asc())
+    return order
+
+
+def parse_list(args: Args) -> tuple[list, list, Paging]:
+    """Filters, sort and paging of a PO list request (400 naming each bad parameter)."""
+    r = Reader(args, FILTERS)
+    conds = _filters(r)
+    order = _order(r.sort(SORTS, "-created_at"))
+    paging = r.paging()
+    r.done()
+    return conds, order, paging
+
+
+def purchase_orders(args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """A page of PO summaries and its meta, in three queries whatever the page size.
+
+    The page's ids are chosen first on the indexed columns (filters, sort, limit/offset); only those
+    rows are then joined to their requester and their lines counted.
+    """
+    conds, order, paging = parse_list(args)
+    page_ids = _where(PurchaseOrder.select(PurchaseOrder.id), conds).order_by(*order).limit(paging.per_page).offset(paging.offset)
+    line_count = PoLine.select(fn.COUNT(PoLine.id)).where(PoLine.po == PurchaseOrder.id)
+    rows = (
+        _with_requester(PurchaseOrder.select(PurchaseOrder, line_count.alias("line_count")))
+        .where(PurchaseOrder.id.in_(page_ids))
+        .order_by(*order)
+    )
+    total = _where(PurchaseOrder.select(), conds).count()
+    base = get_settings().base_currency
+    data = []
+    for po in rows:
+        item = _header(po, base)
+        item["line_count"] = po.line_count
+        data.append(item)
+    return data, paging.meta(total)
+
+
+def events(po_id: int, args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The PO's audit trail, oldest first."""
+    r = Reader(args, ())
+    paging = r.paging()
+    r.done()
+    get_po(po_id)
+    where = (AuditEvent.entity_type == "purchase_order") & (AuditEvent.entity_id == po_id)
+    query = (AuditEvent.select(AuditEvent, User.id, User.name).join(User, JOIN.LEFT_OUTER)
+             .where(where).order_by(AuditEvent.id).limit(paging.per_page).offset(paging.offset))
+    data = [
+        {"at": e.at, "actor": {"id": e.actor.id, "name": e.actor.name} if e.actor_id else None,
+         "action": e.action, "changes": e.changes or {}, "comment": e.comment}
+        for e in query
+    ]
+    return data, paging.meta(AuditEvent.select().where(where).count())
+

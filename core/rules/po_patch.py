@@ -1,0 +1,141 @@
+"""The rules of PATCH /purchase-orders/{id}: what may change when, and how lines are edited."""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from core.errors import Problem, pointer
+from core.rules.lines import amount_problems, resolve_dimensions
+from core.rules.purchase_orders import Broken, header_problems, new_line, resolve_vendor, set_sku
+from core.rules.state import Catalog, LineState, PoState
+from core.schemas.purchase_orders import MAX_LINES
+from core.types import Matching, PoStatus
+
+IMMUTABLE = ("status", "po_number", "external_id")
+# Fields that shape what is bought and what it costs: only while nobody has signed off on it.
+LOCKED_AFTER_SUBMIT = ("currency", "exchange_rate", "po_type", "matching", "po_date", "gstin")
+EDITABLE = (PoStatus.draft, PoStatus.rejected)
+FINAL = (PoStatus.cancelled, PoStatus.closed)
+LINE_FIELDS = ("identifier", "quantity", "rate", "tax_rate")
+
+
+@dataclass
+class PatchOutcome:
+    state: PoState
+    problems: list[Problem] = field(default_factory=list)  # 400: shape, immutable fields, rules
+    conflicts: list[Problem] = field(default_factory=list)  # 409: not editable in this status
+    changed: bool = False
+
+
+def _current(state: PoState, name: str) -> Any:
+    return state.vendor.id if name == "vendor_id" and state.vendor else getattr(state, name, None)
+
+
+def _conflicts(current: PoState, values: dict[str, Any]) -> list[Problem]:
+    status = current.status
+    changing = [n for n in values if n != "line_items" and values[n] != _current(current, n) and n not in IMMUTABLE]
+    if "line_items" in values:
+        changing.append("line_items")
+    if status in FINAL:
+        return [Problem("po_not_editable", f"a {status} purchase order cannot be changed", pointer(n)) for n in changing]
+    problems = []
+    for name in changing:
+        if name in LOCKED_AFTER_SUBMIT + ("line_items",) and status not in EDITABLE:
+            problems.append(Problem("po_not_editable", f"{name} can only change while the PO is a draft or rejected (it is {status})", pointer(name)))
+        elif name == "vendor_id" and status != PoStatus.draft:
+            problems.append(Problem("po_not_editable", f"the vendor is fixed once the PO is submitted (it is {status})", "/vendor_id"))
+    return problems
+
+
+def _edit_line(line: LineState, item: dict[str, Any], state: PoState, catalog: Catalog, at: str, broken: Broken, problems: list[Problem]) -> None:
+    for name in LINE_FIELDS:
+        if name in item and not broken(f"{at}/{name}"):
+            setattr(line, name, item[name])
+    if "sku_code" in item or "sku_name" in item:
+        set_sku(line, item, state.matching, catalog, at, broken, problems)
+    if item.get("dimensions") is not None and not broken(at + "/dimensions"):
+        line.dimensions, found = resolve_dimensions(item["dimensions"], catalog, at)
+        problems.extend(found)
+
+
+def _apply_lines(state: PoState, items: list, catalog: Catalog, broken: Broken) -> tuple[list[tuple[str | None, LineState]], list[Problem]]:
+    problems: list[Problem] = []
+    placed: list[tuple[str | None, LineState]] = [(None, line) for line in state.lines]
+    by_id = {line.id: line for line in state.lines}
+    for i, item in enumerate(items):
+        at = f"/line_items/{i}"
+        if item is None or broken(at + "/id"):
+            continue
+        line_id = item.get("id")
+        if line_id is None:
+            if item.get("delete"):
+                problems.append(Problem("invalid_line_items", "delete needs the id of the line to remove", at + "/delete"))
+                continue
+            missing = [n for n in ("identifier", "quantity", "rate") if n not in item and not broken(f"{at}/{n}")]
+            problems += [Problem("missing_field", f"{n} is required for a new line", f"{at}/{n}") for n in missing]
+            line, found = new_line(item, state.matching, catalog, at, broken)
+            problems += found
+            placed.append((at, line))
+            continue
+        line = by_id.get(line_id)
+        if line is None:
+            problems.append(Problem("invalid_line_items", f"this PO has no line with id {line_id}", at + "/id"))
+        elif item.get("delete"):
+            del by_id[line_id]
+            placed = [(p, l) for p, l in placed if l is not line]
+        else:
+            placed = [(at if l is line else p, l) for p, l in placed]
+            _edit_line(line, item, state, catalog, at, broken, problems)
+    return placed, problems
+
+
+def _line_problems(placed: list[tuple[str | None, LineState]], state: PoState, matching_changed: bool) -> list[Problem]:
+    problems = []
+    if not placed:
+        problems.append(Problem("invalid_line_items", "a purchase order needs at least one line item", "/line_items"))
+    if len(placed) > MAX_LINES:
+        problems.append(Problem("invalid_line_items", f"at most {MAX_LINES} line items (this change makes {len(placed)})", "/line_items"))
+    owners: dict[str, list[str | None]] = {}
+    for at, line in placed:
+        owners.setdefault(line.identifier, []).append(at)
+    for identifier, ats in owners.items():
+        if len(ats) > 1:
+            at = next((a for a in reversed(ats) if a), None)
+            problems.append(Problem("duplicate_identifier", f"identifier {identifier!r} is used by another line of this PO", (at + "/identifier") if at else "/line_items"))
+    if matching_changed and state.matching == Matching.three_way:
+        for at, line in placed:
+            if at is None and line.sku is None:
+                problems.append(Problem("sku_required", f"line {line.identifier!r} has no SKU; three-way lines need one", "/matching"))
+    return problems
+
+
+def patched_po(current: PoState, values: dict[str, Any], catalog: Catalog, shape: list[Problem]) -> PatchOutcome:
+    """The PO after a PATCH, or what stops it. `values` holds only the fields the request gave."""
+    broken = Broken(shape)
+    state = copy.deepcopy(current)
+    out = PatchOutcome(state, problems=list(shape))
+    for name in IMMUTABLE:
+        if name in values and values[name] != getattr(current, name):
+            out.problems.append(Problem("immutable_field", f"{name} can never be changed", pointer(name)))
+    out.conflicts = _conflicts(current, values)
+    for name in PoState.HEADER_FIELDS:
+        if name in values and not broken(pointer(name)):
+            setattr(state, name, values[name])
+    if "vendor_id" in values and not broken("/vendor_id"):
+        state.vendor, found = resolve_vendor(values["vendor_id"], catalog)
+        out.problems += found
+    if "currency" in values and "exchange_rate" not in values and state.currency == catalog.base_currency:
+        state.exchange_rate = Decimal(1)
+    elif "currency" in values and "exchange_rate" not in values and current.currency != state.currency:
+        state.exchange_rate = None  # a new foreign currency needs its own rate
+    placed, found = _apply_lines(state, values.get("line_items") or [], catalog, broken)
+    out.problems += found
+    state.lines = [line for _, line in placed]
+    out.problems += _line_problems(placed, state, state.matching != current.matching)
+    out.problems += header_problems(state, catalog, broken)
+    if state.currency:
+        out.problems += amount_problems([(at or "/line_items", l) for at, l in placed], state.currency)
+    out.changed = state != current
+    return out

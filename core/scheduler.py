@@ -1,0 +1,47 @@
+"""Background work on APScheduler: in-process for `podesk serve`, alone for `podesk worker`.
+
+Job bodies live in core/jobs.py; this module only wires them to a scheduler. State that must
+survive a restart is kept in podesk's own tables, never in the scheduler's memory.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from core import jobs
+
+log = logging.getLogger(__name__)
+
+
+class Scheduler:
+    """The background jobs of one process."""
+
+    def __init__(self) -> None:
+        self._scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+        for job in jobs.PERIODIC:
+            self._scheduler.add_job(job.func, "interval", seconds=job.every_seconds, id=job.name, name=job.name)
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler.running
+
+    def start(self) -> None:
+        if not self._scheduler.running:
+            self._scheduler.start()
+            log.info("scheduler started with %d job(s)", len(jobs.PERIODIC))
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
+
+
+def run_forever(stop: threading.Event) -> None:
+    """Run the scheduler until `stop` is set (the `podesk worker` process)."""
+    scheduler = Scheduler()
+    scheduler.start()
+    try:
+        stop.wait()
+    finally:
+        scheduler.shutdown()

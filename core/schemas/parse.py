@@ -1,0 +1,103 @@
+"""Validate a JSON body against a schema and report every problem, with pointers."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Any, get_args, get_origin
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from core.errors import ERROR_CODES, Problem, pointer
+
+# Pydantic's own error types that can still surface (our validators raise contract codes).
+_BUILTIN_CODES = {
+    "missing": "missing_field",
+    "extra_forbidden": "unknown_field",
+    "model_type": "invalid_type",
+    "model_attributes_type": "invalid_type",
+    "list_type": "invalid_type",
+    "dict_type": "invalid_type",
+}
+
+
+def problems_from(exc: ValidationError, prefix: str = "") -> list[Problem]:
+    """Contract problems for every error pydantic found."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        kind = err["type"]
+        if kind in ERROR_CODES:
+            code = kind
+        elif kind in _BUILTIN_CODES:
+            code = _BUILTIN_CODES[kind]
+        else:
+            code = "invalid_type" if kind.endswith("_type") else "invalid_value"
+        loc = err["loc"]
+        if kind == "missing":
+            detail = f"{loc[-1]} is required"
+        elif kind == "extra_forbidden":
+            detail = f"unknown field {loc[-1]!r}"
+        elif kind in ("model_type", "model_attributes_type"):
+            detail = "must be an object"
+        else:
+            detail = err["msg"]
+            if loc and isinstance(loc[-1], str):
+                detail = f"{loc[-1]} {detail}"
+        problems.append(Problem(code, detail, prefix + pointer(*loc)))
+    return problems
+
+
+def _list_item_model(annotation: Any) -> type[BaseModel] | None:
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) is list:
+        (item,) = get_args(annotation)
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return item
+    return None
+
+
+@lru_cache(maxsize=None)
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter:
+    field = model.model_fields[name]
+    return TypeAdapter(Annotated[(field.annotation, *field.metadata)])
+
+
+def _partial(model: type[BaseModel], data: dict[str, Any], with_defaults: bool) -> dict[str, Any]:
+    """The fields of `data` that are valid on their own, converted; invalid ones are left out."""
+    out: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        if name not in data:
+            if with_defaults and not field.is_required():
+                out[name] = field.get_default(call_default_factory=True)
+            continue
+        value = data[name]
+        item_model = _list_item_model(field.annotation)
+        if item_model is not None:
+            if isinstance(value, list):
+                out[name] = [
+                    _partial(item_model, item, with_defaults) if isinstance(item, dict) else None
+                    for item in value
+                ]
+            continue
+        try:
+            out[name] = _field_adapter(model, name).validate_python(value)
+        except ValidationError:
+            pass
+    return out
+
+
+def parse(
+    model: type[BaseModel], data: Any, *, with_defaults: bool = True, prefix: str = ""
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Validate `data`; return (values, problems).
+
+    On success the values are the model's dump (only the given fields when `with_defaults` is
+    False, as a PATCH needs). On failure the problems list every error, and the values still hold
+    each field that was valid on its own, so the business rules can report their problems too.
+    """
+    if not isinstance(data, dict):
+        return {}, [Problem("invalid_type", "the request body must be a JSON object", prefix)]
+    try:
+        obj = model.model_validate(data)
+    except ValidationError as exc:
+        return _partial(model, data, with_defaults), problems_from(exc, prefix)
+    return obj.model_dump(exclude_unset=not with_defaults), []

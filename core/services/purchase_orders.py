@@ -1,0 +1,159 @@
+"""Create, edit and delete purchase orders: the one way a PO's content changes."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from core import audit, events
+from core.db import database
+from core.errors import Conflict, Problem, ValidationFailed, VersionMismatch, conflict
+from core.fields import utcnow
+from core.models import PurchaseOrder, User
+from core.rules.po_patch import patched_po
+from core.rules.purchase_orders import new_po, submit_warnings
+from core.rules.state import LineState, PoState
+from core.schemas.parse import parse
+from core.schemas.purchase_orders import PurchaseOrderCreate, PurchaseOrderPatch
+from core.services import lifecycle
+from core.services._common import get_locked, unique_as_conflict
+from core.services.access import require_role
+from core.services.catalog import References, load_catalog
+from core.services.numbering import next_po_numbers
+from core.services.po_store import header_row, insert_po, load_state, set_header, write_lines
+from core.services.settings import get_settings
+from core.types import PoStatus, Role
+
+_SHAPE_CODES = ("unknown_field", "missing_field", "invalid_type")
+
+
+@dataclass(frozen=True)
+class Created:
+    po: PurchaseOrder
+    submit_warnings: dict[str, Any] | None = None
+
+
+def _check_unique(po_number: str | None, external_id: str | None) -> None:
+    problems = []
+    if po_number and PurchaseOrder.select().where(PurchaseOrder.po_number == po_number).exists():
+        problems.append(Problem("duplicate_po_number", f"PO number {po_number!r} is already used", "/po_number"))
+    if external_id and PurchaseOrder.select().where(PurchaseOrder.external_id == external_id).exists():
+        problems.append(Problem("duplicate_external_id", f"external_id {external_id!r} is already used by another PO", "/external_id"))
+    if problems:
+        raise Conflict(problems)
+
+
+def _line_changes(before: list[LineState], after: list[LineState]) -> dict[str, Any]:
+    old = {l.id: l for l in before}
+    new_ids = {l.id for l in after}
+    changes: dict[str, Any] = {}
+    added = [l.identifier for l in after if l.id not in old]
+    removed = [l.identifier for l in before if l.id not in new_ids]
+    edited = {}
+    for line in after:
+        prev = old.get(line.id)
+        if prev is not None and prev != line:
+            fields = ("identifier", "quantity", "rate", "tax_rate")
+            diff = {f: [getattr(prev, f), getattr(line, f)] for f in fields if getattr(prev, f) != getattr(line, f)}
+            if prev.sku != line.sku:
+                diff["sku_code"] = [prev.sku.code if prev.sku else None, line.sku.code if line.sku else None]
+            if prev.dimensions != line.dimensions:
+                diff["dimensions"] = [_dims(prev), _dims(line)]
+            edited[prev.identifier] = diff
+    for key, value in (("added", added), ("removed", removed), ("changed", edited)):
+        if value:
+            changes[key] = value
+    return changes
+
+
+def _dims(line: LineState) -> dict[str, str]:
+    return {t: ref.erp_dimension_id for t, ref in line.dimensions.items()}
+
+
+def create_po(actor: User, body: Any, *, today: dt.date | None = None) -> Created:
+    """A new draft PO; with `submit: true` submitted at once when complete (else its warnings)."""
+    require_role(actor, Role.requester, "creating purchase orders")
+    values, shape = parse(PurchaseOrderCreate, body)
+    with database.atomic():
+        settings = get_settings()
+        catalog = load_catalog(References().add_po(values), settings.base_currency)
+        state, problems = new_po(values, catalog, today or utcnow().date(), shape)
+        if problems:
+            raise ValidationFailed(problems)
+        _check_unique(state.po_number, state.external_id)
+        number = state.po_number or next_po_numbers(settings.po_number_format)[0]
+        with unique_as_conflict("duplicate_po_number", "this PO number or external_id is already used", "/po_number"):
+            po = insert_po(state, po_number=number, requested_by=actor, base_currency=settings.base_currency, status=PoStatus.draft)
+        audit.record("purchase_order", po.id, "created", actor, _created_changes(po, state))
+        events.publish(events.DomainEvent(events.PO_CREATED, po.id, actor.id))
+        warnings = None
+        if values.get("submit"):
+            warnings = submit_warnings(state)
+            if warnings is None:
+                lifecycle.submit_locked(po, actor, settings)
+    return Created(PurchaseOrder.get_by_id(po.id), warnings)
+
+
+def _created_changes(po: PurchaseOrder, state: PoState) -> dict[str, Any]:
+    return {
+        "po_number": [None, po.po_number], "status": [None, po.status], "vendor_id": [None, po.vendor_id],
+        "currency": [None, po.currency], "total": [None, po.total], "line_items": {"added": [l.identifier for l in state.lines]},
+    }
+
+
+def _raise_patch_problems(outcome, shape: list[Problem]) -> None:
+    early = [p for p in outcome.problems if p.code in _SHAPE_CODES or p.code == "immutable_field"] or shape
+    if early:
+        raise ValidationFailed(outcome.problems)
+    if outcome.conflicts:
+        raise Conflict(outcome.conflicts)
+    if outcome.problems:
+        raise ValidationFailed(outcome.problems)
+
+
+def update_po(actor: User, po_id: int, body: Any, *, expected_version: int | None = None) -> PurchaseOrder:
+    """Apply a PATCH: only the given fields change; lines by id (update/delete) or new."""
+    require_role(actor, Role.requester, "editing purchase orders")
+    values, shape = parse(PurchaseOrderPatch, body, with_defaults=False)
+    with database.atomic():
+        po = get_locked(PurchaseOrder, po_id, "purchase order")
+        _check_version(po, expected_version)
+        settings = get_settings()
+        before = load_state(po)
+        catalog = load_catalog(References().add_po(values), settings.base_currency)
+        outcome = patched_po(before, values, catalog, shape)
+        _raise_patch_problems(outcome, shape)
+        if not outcome.changed:
+            return po
+        after = outcome.state
+        old_row, new_row = header_row(before, settings.base_currency), header_row(after, settings.base_currency)
+        changes = audit.diff(old_row, new_row)
+        if po.status == PoStatus.rejected:
+            new_row["status"] = PoStatus.draft  # editing a rejected PO makes it a draft again
+            changes["status"] = [po.status, PoStatus.draft]
+        set_header(po.id, new_row)
+        write_lines(po.id, before.lines, after.lines, after.currency)
+        line_changes = _line_changes(before.lines, after.lines)
+        if line_changes:
+            changes["line_items"] = line_changes
+        audit.record("purchase_order", po.id, "updated", actor, changes)
+        events.publish(events.DomainEvent(events.PO_UPDATED, po.id, actor.id, {"changes": list(changes)}))
+    return PurchaseOrder.get_by_id(po_id)
+
+
+def _check_version(po: PurchaseOrder, expected: int | None) -> None:
+    if expected is not None and po.version != expected:
+        raise VersionMismatch([Problem("version_mismatch", f"the PO is at version {po.version}, not {expected}; reload it and try again")])
+
+
+def delete_po(actor: User, po_id: int, *, expected_version: int | None = None) -> None:
+    """Delete a draft (anything further along is cancelled instead, so its record stays)."""
+    require_role(actor, Role.requester, "deleting purchase orders")
+    with database.atomic():
+        po = get_locked(PurchaseOrder, po_id, "purchase order")
+        _check_version(po, expected_version)
+        if po.status != PoStatus.draft:
+            raise conflict("po_not_editable", f"only a draft can be deleted (this PO is {po.status}); cancel it instead")
+        audit.record("purchase_order", po.id, "deleted", actor, {"po_number": [po.po_number, None]})
+        po.delete_instance()
+        events.publish(events.DomainEvent(events.PO_DELETED, po.id, actor.id, {"po_number": po.po_number}))

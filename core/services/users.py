@@ -1,0 +1,118 @@
+"""Users, their API keys (shown once, stored as a SHA-256 hash) and dashboard passwords."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from email_validator import EmailNotValidError, validate_email
+from peewee import IntegrityError
+
+from core import audit
+from core.db import database
+from core.errors import Problem, ValidationFailed, conflict, invalid, not_found
+from core.fields import utcnow
+from core.models import ApiKey, User
+from core.types import Role
+
+KEY_PREFIX = "pdk_"
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+def normalize_email(email: str) -> str:
+    """The canonical form of an email address, or a 400 saying why it is not one."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise invalid("invalid_value", f"not a valid email address: {exc}", "/email") from None
+
+
+def add_user(name: str, email: str, role: str, slack_id: str | None = None, actor: User | None = None) -> User:
+    """Create a user (roles: viewer, requester, approver, admin)."""
+    problems = []
+    if not name or not name.strip():
+        problems.append(Problem("missing_field", "name is required", "/name"))
+    if role not in Role.__members__:
+        problems.append(Problem("invalid_value", f"role must be one of {', '.join(Role)}", "/role"))
+    if problems:
+        raise ValidationFailed(problems)
+    address = normalize_email(email)
+    with database.atomic():
+        if User.select().where(User.email == address).exists():
+            raise conflict("duplicate_email", f"a user with email {address} already exists", "/email")
+        try:
+            user = User.create(name=name.strip(), email=address, role=role, slack_id=slack_id or None)
+        except IntegrityError:
+            raise conflict("duplicate_slack_id", f"slack id {slack_id} belongs to another user", "/slack_id") from None
+        audit.record("user", user.id, "created", actor, {"email": [None, address], "role": [None, role]})
+    return user
+
+
+def user_by_email(email: str) -> User:
+    """The user with this email address (404 when there is none)."""
+    user = User.get_or_none(User.email == normalize_email(email))
+    if user is None:
+        raise not_found("user", email)
+    return user
+
+
+def _hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_api_key(email: str, name: str | None = None) -> tuple[str, ApiKey]:
+    """A new API key for the user; the plain key is returned here once and never stored."""
+    user = user_by_email(email)
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    with database.atomic():
+        record = ApiKey.create(user=user, prefix=key[:12], key_hash=_hash_key(key), name=name)
+        audit.record("user", user.id, "api_key_created", None, {"api_key": [None, record.prefix + "…"]})
+    return key, record
+
+
+def authenticate(key: str | None) -> User | None:
+    """The active user an API key belongs to; None for a missing, unknown or revoked key."""
+    if not key or not key.startswith(KEY_PREFIX):
+        return None
+    found = (
+        ApiKey.select(ApiKey, User)
+        .join(User)
+        .where(ApiKey.key_hash == _hash_key(key), ApiKey.revoked_at.is_null(), User.active == True)  # noqa: E712
+        .first()
+    )
+    return found.user if found else None
+
+
+def revoke_api_key(prefix: str) -> None:
+    """Revoke every key starting with `prefix` (as `podesk api-key create` showed it)."""
+    with database.atomic():
+        count = ApiKey.update(revoked_at=utcnow()).where(ApiKey.prefix == prefix[:12], ApiKey.revoked_at.is_null()).execute()
+        if not count:
+            raise not_found("API key", prefix)
+
+
+def hash_password(password: str) -> str:
+    """A slow salted hash (scrypt) of a dashboard password."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+def check_password(password: str, stored: str | None) -> bool:
+    """True when `password` matches the stored hash."""
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    _, salt, digest = stored.split("$")
+    candidate = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), **_SCRYPT)
+    return hmac.compare_digest(candidate, base64.b64decode(digest))
+
+
+def set_password(email: str, password: str) -> None:
+    """Set the user's dashboard password (at least 8 characters)."""
+    if len(password) < 8:
+        raise invalid("invalid_value", "a password needs at least 8 characters", "/password")
+    user = user_by_email(email)
+    with database.atomic():
+        User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
+        audit.record("user", user.id, "password_set", user)

@@ -1,0 +1,182 @@
+"""The `podesk` command (see docs: init-db, user, api-key, serve, demo, worker)."""
+from __future__ import annotations
+
+import getpass
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from core.config import Settings, sqlite_path
+from core.db import bind, migrate, open_database
+from core.errors import DomainError
+
+log = logging.getLogger("podesk")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"podesk: {message}", err=True)
+    sys.exit(2)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+def _open(settings: Settings, *, pooled: bool = False):
+    try:
+        return bind(open_database(settings.database_url, pooled=pooled, pool_size=settings.db_pool_size))
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+def _run_domain(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except DomainError as exc:
+        _fail("; ".join(f"{p.pointer.lstrip('/') + ': ' if p.pointer else ''}{p.detail}" for p in exc.problems))
+
+
+@click.group()
+@click.option("--database-url", envvar=None, default=None, help="Overrides DATABASE_URL.")
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None) -> None:
+    """podesk: a purchase-order desk for teams that live in Slack."""
+    try:
+        settings = Settings.from_env().with_overrides(database_url=database_url)
+    except ValueError as exc:
+        _fail(str(exc))
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"settings": settings}
+
+
+@main.command("init-db")
+@click.pass_context
+def init_db(ctx: click.Context) -> None:
+    """Create or migrate the schema (safe to run again)."""
+    db = _open(_settings(ctx))
+    applied = migrate(db)
+    click.echo(f"applied {', '.join(applied)}" if applied else "schema is up to date")
+
+
+@main.group()
+def user() -> None:
+    """Manage users."""
+
+
+@user.command("add")
+@click.option("--name", required=True)
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["viewer", "requester", "approver", "admin"]))
+@click.option("--slack-id", default=None)
+@click.pass_context
+def user_add(ctx: click.Context, name: str, email: str, role: str, slack_id: str | None) -> None:
+    """Add a user; prints its id."""
+    from core.services.users import add_user
+
+    migrate(_open(_settings(ctx)))
+    created = _run_domain(add_user, name, email, role, slack_id)
+    click.echo(created.id)
+
+
+@user.command("set-password")
+@click.option("--email", required=True)
+@click.pass_context
+def user_set_password(ctx: click.Context, email: str) -> None:
+    """Set a dashboard password, read from standard input."""
+    from core.services.users import set_password
+
+    _open(_settings(ctx))
+    password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    _run_domain(set_password, email, password)
+    click.echo("password set")
+
+
+@main.group("api-key")
+def api_key() -> None:
+    """Manage API keys."""
+
+
+@api_key.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default=None, help="A label to tell keys apart.")
+@click.pass_context
+def api_key_create(ctx: click.Context, email: str, name: str | None) -> None:
+    """Create an API key; prints it alone on the last line (it is shown only this once)."""
+    from core.services.users import create_api_key
+
+    _open(_settings(ctx))
+    key, record = _run_domain(create_api_key, email, name)
+    click.echo(f"API key {record.prefix}… for {email} (store it now; it is kept only as a hash):")
+    click.echo(key)
+
+
+@api_key.command("revoke")
+@click.argument("prefix")
+@click.pass_context
+def api_key_revoke(ctx: click.Context, prefix: str) -> None:
+    """Revoke a key by the prefix `api-key create` showed."""
+    from core.services.users import revoke_api_key
+
+    _open(_settings(ctx))
+    _run_domain(revoke_api_key, prefix)
+    click.echo("revoked")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """API + dashboard + Slack endpoint + scheduler in one process."""
+    from podesk.server import serve as run
+
+    settings = _settings(ctx)
+    migrate(_open(settings))
+    run(settings, host, port)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--db", "db_path", default="podesk-demo.db", show_default=True, help="SQLite file, recreated.")
+@click.option("--no-serve", is_flag=True, help="Seed the demo database and exit.")
+@click.pass_context
+def demo(ctx: click.Context, host: str, port: int, db_path: str, no_serve: bool) -> None:
+    """`serve` on a fresh demo database full of realistic data; prints the URL and an admin key."""
+    from core.demo import seed
+    from podesk.server import serve as run
+
+    path = Path(db_path).resolve()
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    settings = _settings(ctx).with_overrides(database_url=f"sqlite:///{path}")
+    db = _open(settings)
+    migrate(db)
+    made = seed()
+    db.close()
+    click.echo(f"podesk demo: http://{host}:{port}/  (database {path})")
+    click.echo(f"API docs:    http://{host}:{port}/api/v1/openapi.json")
+    click.echo(f"try:         curl -H 'Authorization: Bearer {made.admin_key}' http://{host}:{port}/api/v1/purchase-orders")
+    click.echo(f"demo admin key ({made.admin_email}):")
+    click.echo(made.admin_key)
+    if not no_serve:
+        run(settings, host, port)
+
+
+@main.command()
+@click.pass_context
+def worker(ctx: click.Context) -> None:
+    """The scheduler alone (batches, reminders, re-matching), for the Procfile."""
+    from core.scheduler import run_forever
+
+    settings = _settings(ctx)
+    migrate(_open(settings))
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    log.info("worker running (database %s)", "sqlite" if sqlite_path(settings.database_url) else "postgresql")
+    run_forever(stop)

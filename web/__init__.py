@@ -1,0 +1,56 @@
+"""The Flask app: the JSON API under /api/v1 (the dashboard and the Slack endpoint join it later)."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import Flask
+from peewee import Database
+
+from core.config import Settings
+from core.db import bind, database, open_database
+from web import errors
+from web.auth import RateLimiter
+from web.jsonio import JSONProvider
+
+MAX_BODY = 5 * 1024 * 1024
+
+
+@dataclass
+class Podesk:
+    """What the app's views need from the process around them."""
+
+    settings: Settings
+    limiter: RateLimiter
+    scheduler_running: Callable[[], bool] = field(default=lambda: False)
+
+
+def create_app(settings: Settings | None = None, *, db: Database | None = None,
+               scheduler_running: Callable[[], bool] | None = None) -> Flask:
+    """The podesk web app. Binds the models to `db`, or to a pooled connection to settings.database_url."""
+    settings = settings or Settings.from_env()
+    if db is None:
+        db = open_database(settings.database_url, pooled=True, pool_size=settings.db_pool_size)
+    bind(db)
+    app = Flask(__name__)
+    app.json = JSONProvider(app)
+    app.config.update(SECRET_KEY=settings.resolved_secret_key(), MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False)
+    app.extensions["podesk"] = Podesk(settings, RateLimiter(settings.rate_limit_per_minute),
+                                      scheduler_running or (lambda: False))
+    logging.getLogger("podesk").setLevel(settings.log_level)
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _release(_exc):
+        if not database.is_closed():
+            database.close()  # back to the pool
+
+    errors.register(app)
+    from web.api import api
+
+    app.register_blueprint(api)
+    return app

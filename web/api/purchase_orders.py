@@ -1,0 +1,87 @@
+"""/purchase-orders: create, read, list, update, delete, and the audit trail."""
+from __future__ import annotations
+
+from flask import request, url_for
+
+from core.queries import purchase_orders as q
+from core.schemas.purchase_orders import PurchaseOrderCreate, PurchaseOrderPatch
+from core.services import purchase_orders as svc
+from web import schemas
+from web.api import api, args
+from web.auth import actor
+from web.jsonio import body, etagged, listing
+from web.openapi import Param, route
+
+TAG = "purchase orders"
+_MULTI = "repeat the parameter or separate values with commas"
+LIST_PARAMS = (
+    Param("status", f"draft, pending_approval, approved, rejected, cancelled, closed; {_MULTI}"),
+    Param("receipt_status", f"not_received, partially_received, fully_received; {_MULTI}"),
+    Param("billing_status", f"not_billed, partially_billed, fully_billed; {_MULTI}"),
+    Param("match_status", f"none, matched, exception; {_MULTI}"),
+    Param("vendor_id", f"vendor ids; {_MULTI}"),
+    Param("po_type", f"goods, services; {_MULTI}"),
+    Param("matching", f"two_way, three_way; {_MULTI}"),
+    Param("requested_by", f"user ids; {_MULTI}"),
+    Param("po_date_from", "po_date on or after (YYYY-MM-DD)", {"type": "string", "format": "date"}),
+    Param("po_date_to", "po_date on or before (YYYY-MM-DD)", {"type": "string", "format": "date"}),
+    Param("min_total", "total (in the PO's currency) at least this"),
+    Param("max_total", "total (in the PO's currency) at most this"),
+    Param("q", "case-insensitive substring of the PO number, description or vendor name"),
+    Param("external_id", "the ERP's id, exactly"),
+    Param("sort", "comma-separated po_number, po_date, delivery_date, created_at, total, vendor_name, status; "
+                  "prefix - for descending (default -created_at)"),
+    Param("page", "from 1", {"type": "integer", "minimum": 1}),
+    Param("per_page", "1–200, default 50", {"type": "integer", "minimum": 1, "maximum": 200}),
+)
+PAGING = LIST_PARAMS[-2:]
+
+
+def if_match() -> int | None:
+    """The version an If-Match header insists on (None when absent or `*`); -1 if unreadable."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    return int(value) if value.isdigit() else -1
+
+
+@route(api, "/purchase-orders", "POST", summary="Create a purchase order (a draft, or submitted with submit: true)",
+       tag=TAG, role="requester", body=PurchaseOrderCreate, response=schemas.PurchaseOrder, status=201, errors=(409,))
+def create_purchase_order():
+    created = svc.create_po(actor(), body())
+    resource = q.purchase_order(created.po.id, submit_warnings=created.submit_warnings)
+    return etagged(resource, 201, Location=url_for("api.get_purchase_order", po_id=created.po.id))
+
+
+@route(api, "/purchase-orders", "GET", summary="List purchase orders (filters, sorts, pages)", tag=TAG,
+       response=schemas.PurchaseOrderList, params=LIST_PARAMS)
+def list_purchase_orders():
+    return listing(*q.purchase_orders(args()))
+
+
+@route(api, "/purchase-orders/<int:po_id>", "GET", summary="Read a purchase order", tag=TAG, response=schemas.PurchaseOrder)
+def get_purchase_order(po_id: int):
+    return etagged(q.purchase_order(po_id))
+
+
+@route(api, "/purchase-orders/<int:po_id>", "PATCH", summary="Change a purchase order (only the fields given)",
+       tag=TAG, role="requester", body=PurchaseOrderPatch, response=schemas.PurchaseOrder, errors=(409, 412),
+       params=(Param("If-Match", 'the version you read, as "3": refused with 412 if it changed since', where="header"),))
+def update_purchase_order(po_id: int):
+    svc.update_po(actor(), po_id, body(), expected_version=if_match())
+    return etagged(q.purchase_order(po_id))
+
+
+@route(api, "/purchase-orders/<int:po_id>", "DELETE", summary="Delete a draft", tag=TAG, role="requester",
+       status=204, errors=(409, 412),
+       params=(Param("If-Match", 'the version you read, as "3"', where="header"),))
+def delete_purchase_order(po_id: int):
+    svc.delete_po(actor(), po_id, expected_version=if_match())
+    return "", 204
+
+
+@route(api, "/purchase-orders/<int:po_id>/events", "GET", summary="The PO's audit trail, oldest first", tag=TAG,
+       response=schemas.EventList, params=PAGING)
+def purchase_order_events(po_id: int):
+    return listing(*q.events(po_id, args()))

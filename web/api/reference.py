@@ -1,0 +1,132 @@
+"""/vendors, /skus, /dimensions, /settings: admins write, everyone reads."""
+from __future__ import annotations
+
+from flask import jsonify, url_for
+
+from core.queries import reference as q
+from core.schemas.reference import (
+    DimensionCreate,
+    DimensionPatch,
+    SettingsPatch,
+    SkuBulk,
+    SkuCreate,
+    SkuPatch,
+    VendorCreate,
+    VendorPatch,
+)
+from core.services import dimensions, settings, skus, vendors
+from web import schemas
+from web.api import api, args
+from web.auth import actor
+from web.jsonio import body, listing
+from web.openapi import Param, route
+
+PAGING = (
+    Param("page", "from 1", {"type": "integer", "minimum": 1}),
+    Param("per_page", "1–200, default 50", {"type": "integer", "minimum": 1, "maximum": 200}),
+)
+ACTIVE = Param("active", "true or false", {"type": "boolean"})
+
+
+def created(resource: dict, endpoint: str, **ids):
+    response = jsonify(resource)
+    response.status_code = 201
+    response.headers["Location"] = url_for(endpoint, **ids)
+    return response
+
+
+# Vendors
+
+@route(api, "/vendors", "POST", summary="Add a vendor", tag="vendors", role="admin", body=VendorCreate,
+       response=schemas.Vendor, status=201, errors=(409,))
+def create_vendor():
+    vendor = vendors.create_vendor(actor(), body())
+    return created(q.vendor(vendor), "api.get_vendor", vendor_id=vendor.id)
+
+
+@route(api, "/vendors", "GET", summary="List vendors", tag="vendors", response=schemas.VendorList,
+       params=(Param("q", "name contains (case-insensitive)"), ACTIVE, Param("external_id", "exactly"), *PAGING))
+def list_vendors():
+    return listing(*q.vendors(args()))
+
+
+@route(api, "/vendors/<int:vendor_id>", "GET", summary="Read a vendor", tag="vendors", response=schemas.Vendor)
+def get_vendor(vendor_id: int):
+    return q.get_vendor(vendor_id)
+
+
+@route(api, "/vendors/<int:vendor_id>", "PATCH", summary="Change a vendor", tag="vendors", role="admin",
+       body=VendorPatch, response=schemas.Vendor, errors=(409,))
+def update_vendor(vendor_id: int):
+    return q.vendor(vendors.update_vendor(actor(), vendor_id, body()))
+
+
+# SKUs
+
+@route(api, "/skus", "POST", summary="Add a SKU", tag="skus", role="admin", body=SkuCreate, response=schemas.Sku,
+       status=201, errors=(409,))
+def create_sku():
+    sku = skus.create_sku(actor(), body())
+    return created(q.sku(sku), "api.get_sku", sku_id=sku.id)
+
+
+@route(api, "/skus/bulk", "POST", summary="Add up to 1,000 SKUs: all of them, or none and every problem",
+       tag="skus", role="admin", body=SkuBulk, response=schemas.SkuBulkCreated, status=201)
+def create_skus():
+    return {"data": [q.sku(s) for s in skus.create_skus(actor(), body())]}, 201
+
+
+@route(api, "/skus", "GET", summary="List SKUs", tag="skus", response=schemas.SkuList,
+       params=(Param("q", "code or name contains"), ACTIVE, Param("code", "exact codes, comma-separated"), *PAGING))
+def list_skus():
+    return listing(*q.skus(args()))
+
+
+@route(api, "/skus/<int:sku_id>", "GET", summary="Read a SKU", tag="skus", response=schemas.Sku)
+def get_sku(sku_id: int):
+    return q.get_sku(sku_id)
+
+
+@route(api, "/skus/<int:sku_id>", "PATCH", summary="Change a SKU", tag="skus", role="admin", body=SkuPatch,
+       response=schemas.Sku, errors=(409,))
+def update_sku(sku_id: int):
+    return q.sku(skus.update_sku(actor(), sku_id, body()))
+
+
+# Dimensions
+
+@route(api, "/dimensions", "POST", summary="Add a dimension", tag="dimensions", role="admin", body=DimensionCreate,
+       response=schemas.Dimension, status=201, errors=(409,))
+def create_dimension():
+    dimension = dimensions.create_dimension(actor(), body())
+    return created(q.dimension(dimension), "api.get_dimension", dimension_id=dimension.id)
+
+
+@route(api, "/dimensions", "GET", summary="List dimensions", tag="dimensions", response=schemas.DimensionList,
+       params=(Param("type", "PROJECT, GL_ACCOUNT …; comma-separated"), ACTIVE, Param("q", "name or id contains"), *PAGING))
+def list_dimensions():
+    return listing(*q.dimensions(args()))
+
+
+@route(api, "/dimensions/<int:dimension_id>", "GET", summary="Read a dimension", tag="dimensions", response=schemas.Dimension)
+def get_dimension(dimension_id: int):
+    return q.get_dimension(dimension_id)
+
+
+@route(api, "/dimensions/<int:dimension_id>", "PATCH", summary="Change a dimension", tag="dimensions", role="admin",
+       body=DimensionPatch, response=schemas.Dimension, errors=(409,))
+def update_dimension(dimension_id: int):
+    return q.dimension(dimensions.update_dimension(actor(), dimension_id, body()))
+
+
+# Settings
+
+@route(api, "/settings", "GET", summary="The settings in force", tag="settings", response=schemas.Settings)
+def get_settings():
+    return q.settings()
+
+
+@route(api, "/settings", "PATCH", summary="Change settings (fields omitted keep their value)", tag="settings",
+       role="admin", body=SettingsPatch, response=schemas.Settings, errors=(409,))
+def update_settings():
+    return q.settings(settings.update_settings(actor(), body()))

@@ -1,0 +1,59 @@
+"""Bearer API keys: who is calling, and a per-key rate limit."""
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+
+from flask import g, request
+
+from core.errors import Problem, RateLimited, Unauthenticated
+from core.models import User
+from core.services.users import authenticate
+
+
+class RateLimiter:
+    """At most `per_minute` requests per key per minute, in this process (0 turns it off)."""
+
+    def __init__(self, per_minute: int):
+        self.per_minute = per_minute
+        self._lock = threading.Lock()
+        self._windows: dict[str, tuple[int, int]] = {}
+
+    def check(self, key: str) -> None:
+        if self.per_minute <= 0:
+            return
+        window = int(time.monotonic() // 60)
+        ident = hashlib.sha256(key.encode()).hexdigest()
+        with self._lock:
+            start, count = self._windows.get(ident, (window, 0))
+            if start != window:
+                start, count = window, 0
+            count += 1
+            self._windows[ident] = (start, count)
+        if count > self.per_minute:
+            raise RateLimited([Problem("rate_limited", f"more than {self.per_minute} requests a minute with this key; slow down")])
+
+
+def bearer_key() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, key = header.partition(" ")
+    return key.strip() if scheme.lower() == "bearer" and key.strip() else None
+
+
+def require_user(limiter: RateLimiter) -> User:
+    """The user behind the request's API key (401 when there is none)."""
+    key = bearer_key()
+    if key is None:
+        raise Unauthenticated([Problem("unauthenticated", "send Authorization: Bearer <api key>")])
+    user = authenticate(key)
+    if user is None:
+        raise Unauthenticated([Problem("unauthenticated", "the API key is unknown or revoked")])
+    limiter.check(key)
+    g.actor = user
+    return user
+
+
+def actor() -> User:
+    """The authenticated user of this request."""
+    return g.actor

@@ -1,0 +1,71 @@
+"""JSON in and out: exact decimals from request bodies, decimals as strings in responses."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask.json.provider import DefaultJSONProvider
+
+from core.errors import DomainError, Problem, invalid
+
+JSON_TYPES = ("application/json",)
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Decimals as exact strings, timestamps as UTC with Z, dates as YYYY-MM-DD."""
+
+    sort_keys = False
+    default = staticmethod(_default)
+
+
+def _is_json(mimetype: str) -> bool:
+    return mimetype in JSON_TYPES or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+
+
+def body(*, optional: bool = False) -> Any:
+    """The request's JSON body, numbers as exact Decimals. Empty is `{}` when `optional`."""
+    raw = request.get_data(cache=True)
+    if not raw.strip() and optional:
+        return {}
+    if not _is_json(request.mimetype):
+        raise UnsupportedMediaType([Problem("unsupported_media_type", f"send JSON with Content-Type: application/json (got {request.mimetype or 'none'})")])
+    try:
+        return json.loads(raw.decode("utf-8"), parse_float=Decimal, parse_constant=Decimal)
+    except UnicodeDecodeError:
+        raise invalid("invalid_json", "the body is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise invalid("invalid_json", f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise invalid("invalid_json", "the body nests too deeply") from None
+
+
+def listing(data: list, meta: dict, status: int = 200) -> tuple[dict, int]:
+    """The list envelope `{data, meta}`."""
+    return {"data": data, "meta": meta}, status
+
+
+def etagged(resource: dict, status: int = 200, **headers: str) -> Response:
+    """A PO response carrying its version as the ETag."""
+    response = jsonify(resource)
+    response.status_code = status
+    response.set_etag(str(resource["version"]))
+    for name, value in headers.items():
+        response.headers[name.replace("_", "-")] = value
+    return response
