@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from core.errors import (
@@ -71,7 +71,12 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         code = HTTP_CODES.get(error.code or 500, "invalid_value" if (error.code or 500) < 500 else "internal_error")
         detail = error.description or error.name
-        if error.code == 413:
+        if error.code == 404:
+            detail = f"nothing at {request.path}; see /api/v1/openapi.json for the endpoints"
+        elif error.code == 405:
+            allowed = ", ".join(m for m in (getattr(error, "valid_methods", None) or []) if m not in ("HEAD", "OPTIONS"))
+            detail = f"{request.method} is not allowed on {request.path}" + (f"; use {allowed}" if allowed else "")
+        elif error.code == 413:
             detail = "the request body is larger than 5 MB"
         response = jsonify(payload([Problem(code, detail)]))
         response.status_code = error.code or 500

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from peewee import JOIN
+
 from core import bulk
 from core.fields import utcnow
 from core.models import Dimension, LineDimension, PoLine, PurchaseOrder, Sku, User, Vendor
-from core.money import line_money, po_totals
+from core.money import line_money, plain, po_totals
 from core.rules.state import LineState, PoState
 from core.services.catalog import dimension_ref, sku_ref, vendor_ref
 
@@ -20,7 +22,7 @@ def load_state(po: PurchaseOrder) -> PoState:
     """The PO and its lines as plain values (three queries)."""
     vendor = vendor_ref(Vendor.get_by_id(po.vendor_id)) if po.vendor_id else None
     lines = list(
-        PoLine.select(PoLine, Sku).join(Sku, join_type="LEFT OUTER").where(PoLine.po == po.id).order_by(PoLine.line_no)
+        PoLine.select(PoLine, Sku).join(Sku, JOIN.LEFT_OUTER).where(PoLine.po == po.id).order_by(PoLine.line_no)
     )
     dims: dict[int, dict[str, Any]] = {}
     if lines:
@@ -29,15 +31,16 @@ def load_state(po: PurchaseOrder) -> PoState:
             dims.setdefault(ld.line_id, {})[ld.type] = dimension_ref(ld.dimension)
     return PoState(
         po_type=po.po_type, matching=po.matching, po_date=po.po_date, currency=po.currency,
-        exchange_rate=po.exchange_rate, status=po.status, po_number=po.po_number, external_id=po.external_id,
+        exchange_rate=plain(po.exchange_rate), status=po.status, po_number=po.po_number, external_id=po.external_id,
         vendor=vendor, delivery_date=po.delivery_date, gstin=po.gstin, description=po.description,
         payment_terms=po.payment_terms, terms_and_conditions=po.terms_and_conditions, notes=po.notes,
         lines=[
             LineState(
-                id=l.id, identifier=l.identifier, quantity=l.quantity, rate=l.rate, tax_rate=l.tax_rate,
+                id=l.id, identifier=l.identifier, quantity=plain(l.quantity), rate=plain(l.rate),
+                tax_rate=plain(l.tax_rate),
                 sku=sku_ref(l.sku) if l.sku_id else None, requested_sku_code=l.requested_sku_code,
                 requested_sku_name=l.requested_sku_name, dimensions=dims.get(l.id, {}),
-                quantity_received=l.quantity_received, quantity_billed=l.quantity_billed,
+                quantity_received=plain(l.quantity_received), quantity_billed=plain(l.quantity_billed),
             )
             for l in lines
         ],

@@ -84,7 +84,7 @@ def create_po(actor: User, body: Any, *, today: dt.date | None = None) -> Create
         number = state.po_number or next_po_numbers(settings.po_number_format)[0]
         with unique_as_conflict("duplicate_po_number", "this PO number or external_id is already used", "/po_number"):
             po = insert_po(state, po_number=number, requested_by=actor, base_currency=settings.base_currency, status=PoStatus.draft)
-        audit.record("purchase_order", po.id, "created", actor, _created_changes(po, state))
+        audit.record("purchase_order", po.id, "created", actor, _created_changes(po, state, settings.base_currency))
         events.publish(events.DomainEvent(events.PO_CREATED, po.id, actor.id))
         warnings = None
         if values.get("submit"):
@@ -94,11 +94,16 @@ def create_po(actor: User, body: Any, *, today: dt.date | None = None) -> Create
     return Created(PurchaseOrder.get_by_id(po.id), warnings)
 
 
-def _created_changes(po: PurchaseOrder, state: PoState) -> dict[str, Any]:
-    return {
-        "po_number": [None, po.po_number], "status": [None, po.status], "vendor_id": [None, po.vendor_id],
-        "currency": [None, po.currency], "total": [None, po.total], "line_items": {"added": [l.identifier for l in state.lines]},
-    }
+def _audited(row: dict[str, Any]) -> dict[str, Any]:
+    """A header row with field names as the API shows them."""
+    return {("vendor_id" if k == "vendor" else k): v for k, v in row.items()}
+
+
+def _created_changes(po: PurchaseOrder, state: PoState, base_currency: str) -> dict[str, Any]:
+    changes = {k: [None, v] for k, v in _audited(header_row(state, base_currency)).items() if v is not None}
+    changes.update({"po_number": [None, po.po_number], "status": [None, po.status]})
+    changes["line_items"] = {"added": [l.identifier for l in state.lines]}
+    return {k: v for k, v in changes.items() if v != [None, None]}
 
 
 def _raise_patch_problems(outcome, shape: list[Problem]) -> None:
@@ -127,7 +132,7 @@ def update_po(actor: User, po_id: int, body: Any, *, expected_version: int | Non
             return po
         after = outcome.state
         old_row, new_row = header_row(before, settings.base_currency), header_row(after, settings.base_currency)
-        changes = audit.diff(old_row, new_row)
+        changes = audit.diff(_audited(old_row), _audited(new_row))
         if po.status == PoStatus.rejected:
             new_row["status"] = PoStatus.draft  # editing a rejected PO makes it a draft again
             changes["status"] = [po.status, PoStatus.draft]
