@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 from typing import Iterable
 
@@ -12,6 +12,7 @@ from babel.numbers import format_currency, get_currency_precision, get_territory
 
 # Quantity (14 digits) × rate (18 digits) needs more than the default 28 digits of precision.
 _PRECISION = 60
+_CONTEXT = Context(prec=_PRECISION, rounding=ROUND_HALF_UP)
 
 
 @lru_cache(maxsize=1)
@@ -30,25 +31,25 @@ def is_currency(code: object) -> bool:
     return isinstance(code, str) and code in _circulating_currencies()
 
 
+@lru_cache(maxsize=None)
 def minor_units(currency: str) -> int:
     """Decimal places of the currency's minor unit: JPY 0, INR 2, KWD 3."""
     return get_currency_precision(currency)
 
 
+@lru_cache(maxsize=None)
 def _exponent(places: int) -> Decimal:
     return Decimal(1).scaleb(-places)
 
 
 def round_amount(value: Decimal, currency: str) -> Decimal:
     """Round half-up to the currency's minor unit (the only place amounts are rounded)."""
-    with localcontext(prec=_PRECISION):
-        return value.quantize(_exponent(minor_units(currency)), rounding=ROUND_HALF_UP)
+    return value.quantize(_exponent(minor_units(currency)), context=_CONTEXT)
 
 
 def multiply(a: Decimal, b: Decimal) -> Decimal:
     """An exact product, whatever the number of digits."""
-    with localcontext(prec=_PRECISION):
-        return a * b
+    return _CONTEXT.multiply(a, b)
 
 
 def decimal_places(value: Decimal) -> int:
@@ -88,8 +89,7 @@ class Totals:
 def line_money(quantity: Decimal, rate: Decimal, tax_rate: Decimal, currency: str) -> LineMoney:
     """amount = round(quantity × rate); tax = round(amount × tax_rate / 100)."""
     amount = round_amount(multiply(quantity, rate), currency)
-    with localcontext(prec=_PRECISION):
-        tax = round_amount(amount * tax_rate / 100, currency)
+    tax = round_amount(_CONTEXT.divide(multiply(amount, tax_rate), Decimal(100)), currency)
     return LineMoney(amount, tax)
 
 

@@ -40,10 +40,24 @@ def _run_domain(fn, *args, **kwargs):
         _fail("; ".join(f"{p.pointer.lstrip('/') + ': ' if p.pointer else ''}{p.detail}" for p in exc.problems))
 
 
+def main(argv: list[str] | None = None) -> None:
+    """Run the command; bad usage exits 2 with one line on standard error."""
+    try:
+        code = cli.main(args=argv, prog_name="podesk", standalone_mode=False)
+    except click.UsageError as exc:
+        hint = f" (see {exc.ctx.command_path} --help)" if exc.ctx else ""
+        _fail(exc.format_message().splitlines()[0] + hint)
+    except click.ClickException as exc:
+        _fail(exc.format_message())
+    except click.Abort:
+        sys.exit(1)
+    sys.exit(code or 0)
+
+
 @click.group()
 @click.option("--database-url", envvar=None, default=None, help="Overrides DATABASE_URL.")
 @click.pass_context
-def main(ctx: click.Context, database_url: str | None) -> None:
+def cli(ctx: click.Context, database_url: str | None) -> None:
     """podesk: a purchase-order desk for teams that live in Slack."""
     try:
         settings = Settings.from_env().with_overrides(database_url=database_url)
@@ -53,7 +67,7 @@ def main(ctx: click.Context, database_url: str | None) -> None:
     ctx.obj = {"settings": settings}
 
 
-@main.command("init-db")
+@cli.command("init-db")
 @click.pass_context
 def init_db(ctx: click.Context) -> None:
     """Create or migrate the schema (safe to run again)."""
@@ -62,7 +76,7 @@ def init_db(ctx: click.Context) -> None:
     click.echo(f"applied {', '.join(applied)}" if applied else "schema is up to date")
 
 
-@main.group()
+@cli.group()
 def user() -> None:
     """Manage users."""
 
@@ -95,7 +109,7 @@ def user_set_password(ctx: click.Context, email: str) -> None:
     click.echo("password set")
 
 
-@main.group("api-key")
+@cli.group("api-key")
 def api_key() -> None:
     """Manage API keys."""
 
@@ -126,7 +140,7 @@ def api_key_revoke(ctx: click.Context, prefix: str) -> None:
     click.echo("revoked")
 
 
-@main.command()
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.pass_context
@@ -139,7 +153,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     run(settings, host, port)
 
 
-@main.command()
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--db", "db_path", default="podesk-demo.db", show_default=True, help="SQLite file, recreated.")
@@ -167,7 +181,7 @@ def demo(ctx: click.Context, host: str, port: int, db_path: str, no_serve: bool)
         run(settings, host, port)
 
 
-@main.command()
+@cli.command()
 @click.pass_context
 def worker(ctx: click.Context) -> None:
     """The scheduler alone (batches, reminders, re-matching), for the Procfile."""

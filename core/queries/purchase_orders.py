@@ -31,20 +31,22 @@ FILTERS = (
 )
 
 
-def _header(po: PurchaseOrder, base_currency: str) -> dict[str, Any]:
-    cur = po.currency
+def _header(po: dict[str, Any], base_currency: str) -> dict[str, Any]:
+    """The PO's header fields from a row of `_rows()` (a dict: cheaper than a model per row)."""
+    cur = po["currency"]
     return {
-        "id": po.id, "po_number": po.po_number, "external_id": po.external_id, "status": po.status,
-        "receipt_status": po.receipt_status, "billing_status": po.billing_status, "match_status": po.match_status,
-        "po_type": po.po_type, "matching": po.matching, "vendor_id": po.vendor_id, "vendor_name": po.vendor_name,
-        "po_date": po.po_date, "delivery_date": po.delivery_date, "currency": cur,
-        "exchange_rate": plain(po.exchange_rate), "gstin": po.gstin, "description": po.description,
-        "payment_terms": po.payment_terms, "terms_and_conditions": po.terms_and_conditions, "notes": po.notes,
-        "subtotal": round_amount(po.subtotal, cur), "tax_total": round_amount(po.tax_total, cur),
-        "total": round_amount(po.total, cur), "total_base": round_amount(po.total_base, base_currency),
-        "requested_by": {"id": po.requested_by.id, "name": po.requested_by.name},
-        "version": po.version, "created_at": po.created_at, "updated_at": po.updated_at,
-        "submitted_at": po.submitted_at, "approved_at": po.approved_at,
+        "id": po["id"], "po_number": po["po_number"], "external_id": po["external_id"], "status": po["status"],
+        "receipt_status": po["receipt_status"], "billing_status": po["billing_status"],
+        "match_status": po["match_status"], "po_type": po["po_type"], "matching": po["matching"],
+        "vendor_id": po["vendor"], "vendor_name": po["vendor_name"], "po_date": po["po_date"],
+        "delivery_date": po["delivery_date"], "currency": cur, "exchange_rate": plain(po["exchange_rate"]),
+        "gstin": po["gstin"], "description": po["description"], "payment_terms": po["payment_terms"],
+        "terms_and_conditions": po["terms_and_conditions"], "notes": po["notes"],
+        "subtotal": round_amount(po["subtotal"], cur), "tax_total": round_amount(po["tax_total"], cur),
+        "total": round_amount(po["total"], cur), "total_base": round_amount(po["total_base"], base_currency),
+        "requested_by": {"id": po["requested_by"], "name": po["requester_name"]},
+        "version": po["version"], "created_at": po["created_at"], "updated_at": po["updated_at"],
+        "submitted_at": po["submitted_at"], "approved_at": po["approved_at"],
     }
 
 
@@ -60,8 +62,10 @@ def _line(line: PoLine, currency: str, dims: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _with_requester(query):
-    return query.select_extend(User.id, User.name).join(User, on=(PurchaseOrder.requested_by == User.id))
+def _rows(*extra):
+    """PO rows as dicts, with the requester's name."""
+    return (PurchaseOrder.select(PurchaseOrder, User.name.alias("requester_name"), *extra)
+            .join(User, on=(PurchaseOrder.requested_by == User.id)).dicts())
 
 
 def get_po(po_id: int) -> PurchaseOrder:
@@ -74,11 +78,11 @@ def get_po(po_id: int) -> PurchaseOrder:
 
 def purchase_order(po_id: int, *, submit_warnings: dict | None = None) -> dict[str, Any]:
     """One PO in full: header, totals, lines with dimensions, warnings (four queries)."""
-    po = _with_requester(PurchaseOrder.select()).where(PurchaseOrder.id == po_id).first()
+    po = _rows().where(PurchaseOrder.id == po_id).first()
     if po is None:
         raise not_found("purchase order", po_id)
     base = get_settings().base_currency
-    lines = list(PoLine.select(PoLine, Sku).join(Sku, JOIN.LEFT_OUTER).where(PoLine.po == po.id).order_by(PoLine.line_no))
+    lines = list(PoLine.select(PoLine, Sku).join(Sku, JOIN.LEFT_OUTER).where(PoLine.po == po_id).order_by(PoLine.line_no))
     dims: dict[int, dict[str, str]] = {}
     if lines:
         query = (LineDimension.select(LineDimension.line, LineDimension.type, Dimension.erp_dimension_id)
@@ -86,9 +90,9 @@ def purchase_order(po_id: int, *, submit_warnings: dict | None = None) -> dict[s
         for line_id, dim_type, erp_id in query.tuples():
             dims.setdefault(line_id, {})[dim_type] = erp_id
     resource = _header(po, base)
-    resource["line_items"] = [_line(l, po.currency, dims.get(l.id, {})) for l in lines]
+    resource["line_items"] = [_line(l, po["currency"], dims.get(l.id, {})) for l in lines]
     resource["submit_warnings"] = submit_warnings
-    resource["sku_match_warnings"] = sku_match_warnings(po.matching, [
+    resource["sku_match_warnings"] = sku_match_warnings(po["matching"], [
         LineState(l.identifier, l.quantity, l.rate, sku=sku_ref(l.sku) if l.sku_id else None,
                   requested_sku_code=l.requested_sku_code, requested_sku_name=l.requested_sku_name)
         for l in lines
@@ -159,17 +163,13 @@ def purchase_orders(args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:
     conds, order, paging = parse_list(args)
     page_ids = _where(PurchaseOrder.select(PurchaseOrder.id), conds).order_by(*order).limit(paging.per_page).offset(paging.offset)
     line_count = PoLine.select(fn.COUNT(PoLine.id)).where(PoLine.po == PurchaseOrder.id)
-    rows = (
-        _with_requester(PurchaseOrder.select(PurchaseOrder, line_count.alias("line_count")))
-        .where(PurchaseOrder.id.in_(page_ids))
-        .order_by(*order)
-    )
+    rows = _rows(line_count.alias("line_count")).where(PurchaseOrder.id.in_(page_ids)).order_by(*order)
     total = _where(PurchaseOrder.select(), conds).count()
     base = get_settings().base_currency
     data = []
     for po in rows:
         item = _header(po, base)
-        item["line_count"] = po.line_count
+        item["line_count"] = po["line_count"]
         data.append(item)
     return data, paging.meta(total)
 

@@ -1,0 +1,4 @@
+"""`python -m podesk` is the `podesk` command."""
+from podesk.cli import main
+
+main()

@@ -1,0 +1,86 @@
+"""The podesk command, run as a separate process exactly as a user runs it."""
+import subprocess
+import sys
+
+import pytest
+
+from tests.factories import ApiClient
+
+
+def podesk(database_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "podesk", "--database-url", database_url, *args],
+        input=stdin, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_init_db_is_safe_to_run_again(database_url):
+    first = podesk(database_url, "init-db")
+    again = podesk(database_url, "init-db")
+    assert first.returncode == 0 and again.returncode == 0
+    assert again.stdout.strip() == "schema is up to date"
+
+
+def test_a_user_added_on_the_command_line_gets_a_key_that_opens_the_api(database_url, app):
+    added = podesk(database_url, "user", "add", "--name", "Asha Admin", "--email", "Asha@Example.com", "--role", "admin")
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip().isdigit()
+    created = podesk(database_url, "api-key", "create", "--email", "asha@example.com")
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.strip().splitlines()[-1]
+    assert key.startswith("pdk_")
+    response = ApiClient(app.test_client(), {"Authorization": f"Bearer {key}"}).get("/settings")
+    assert response.status_code == 200
+
+
+def test_a_revoked_key_no_longer_opens_the_api(database_url, app):
+    podesk(database_url, "user", "add", "--name", "Ravi", "--email", "ravi@example.com", "--role", "requester")
+    key = podesk(database_url, "api-key", "create", "--email", "ravi@example.com").stdout.strip().splitlines()[-1]
+    revoked = podesk(database_url, "api-key", "revoke", key[:12])
+    assert revoked.returncode == 0, revoked.stderr
+    response = ApiClient(app.test_client(), {"Authorization": f"Bearer {key}"}).get("/settings")
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("args, says", [
+    (("user", "add", "--name", "X", "--email", "not-an-email", "--role", "admin"), "email"),
+    (("user", "add", "--name", "X", "--email", "x@example.com", "--role", "boss"), "role"),
+    (("api-key", "create", "--email", "nobody@example.com"), "does not exist"),
+])
+def test_bad_input_exits_2_with_one_clear_line(database_url, args, says):
+    result = podesk(database_url, *args)
+    assert result.returncode == 2
+    assert says in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 3  # click's usage errors carry a usage line
+
+
+def test_adding_the_same_email_twice_is_refused(database_url):
+    podesk(database_url, "user", "add", "--name", "A", "--email", "a@example.com", "--role", "viewer")
+    again = podesk(database_url, "user", "add", "--name", "B", "--email", "A@example.com", "--role", "viewer")
+    assert again.returncode == 2
+    assert "already exists" in again.stderr
+
+
+def test_a_password_is_read_from_standard_input(database_url):
+    podesk(database_url, "user", "add", "--name", "A", "--email", "a@example.com", "--role", "viewer")
+    assert podesk(database_url, "user", "set-password", "--email", "a@example.com", stdin="correct horse\n").returncode == 0
+    short = podesk(database_url, "user", "set-password", "--email", "a@example.com", stdin="short\n")
+    assert short.returncode == 2 and "8 characters" in short.stderr
+
+
+def test_demo_seeds_a_database_and_prints_a_working_admin_key(tmp_path):
+    db_file = tmp_path / "demo.db"
+    result = subprocess.run([sys.executable, "-m", "podesk", "demo", "--db", str(db_file), "--no-serve"],
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    key = result.stdout.strip().splitlines()[-1]
+    from core.config import Settings
+    from web import create_app
+
+    app = create_app(Settings(database_url=f"sqlite:///{db_file}", rate_limit_per_minute=0, secret_key="t"))
+    client = ApiClient(app.test_client(), {"Authorization": f"Bearer {key}"})
+    listed = client.get("/purchase-orders?per_page=200").json
+    statuses = {po["status"] for po in listed["data"]}
+    assert listed["meta"]["total"] >= 8
+    assert {"draft", "approved"} <= statuses
+    assert client.get("/vendors").json["meta"]["total"] == 5
