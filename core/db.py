@@ -43,12 +43,20 @@ def open_database(url: str, *, pooled: bool = False, pool_size: int = 20) -> Dat
         options = dict(pragmas=SQLITE_PRAGMAS, timeout=15, lock_type="IMMEDIATE", **kwargs)
         if pooled:
             pool.pop("timeout")  # for SQLite, `timeout` is the busy wait, set above
-            return PooledSqliteDatabase(name, check_same_thread=False, **pool, **options)
-        return SqliteDatabase(name, check_same_thread=False, **options)
+            db = PooledSqliteDatabase(name, check_same_thread=False, **pool, **options)
+        else:
+            db = SqliteDatabase(name, check_same_thread=False, **options)
+        # SQLite's LIKE and lower() fold ASCII only; text search folds case the way Python does.
+        db.register_function(_casefold, "casefold", 1, deterministic=True)
+        return db
     if scheme in ("postgres", "postgresql"):
         cls = PooledPostgresqlDatabase if pooled else PostgresqlDatabase
         return cls(name, **pool, **kwargs)
     raise UnsupportedDatabase(f"DATABASE_URL must start with sqlite:/// or postgresql://, got {scheme}://")
+
+
+def _casefold(value):
+    return value.casefold() if isinstance(value, str) else value
 
 
 def bind(db: Database) -> Database:

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from core.models import User
-from core.services import dimensions, purchase_orders, skus, vendors
+from core.services import dimensions, lifecycle, purchase_orders, settings, skus, vendors
 from core.services.users import add_user, create_api_key
 
 
@@ -87,7 +87,23 @@ def _purchase_orders(vendor_ids: dict[str, int], today: dt.date) -> list[dict]:
          "line_items": [_line("Gloves (quote awaited)", "GLOVES-L", "100", "0")]},
         {"po_type": "services", "vendor_id": initech, "matching": "two_way", "description": "Helpdesk retainer",
          "line_items": [{"identifier": "Monthly retainer", "sku_code": "SUPPORT-RETAINER", "quantity": "3", "rate": "40000"}]},
+        {"po_type": "goods", "vendor_id": acme, "description": "Conveyor for plant expansion", "submit": True,
+         "line_items": [_line("Conveyor section", None, "4", "210000", **ops)], "matching": "two_way"},
+        {"po_type": "goods", "vendor_id": acme, "description": "Duplicate order of gloves", "submit": True,
+         "line_items": [_line("Work gloves", "GLOVES-L", "10", "120", **ops)]},
+        {"po_type": "goods", "vendor_id": acme, "description": "Last quarter's washers", "submit": True,
+         "line_items": [_line("Washers M8", "WASHER-M8", "500", "0.25", **ops)]},
     ]
+
+
+def _decide(by_description: dict[str, int], users: dict[str, User]) -> None:
+    """Walk some POs through approvals, rejections, a cancel and a close, as people would."""
+    priya, omar, ravi, asha = (users[e] for e in ("priya@example.com", "omar@example.com", "ravi@example.com", "asha@example.com"))
+    lifecycle.approve_po(priya, by_description["Spare bearings"], {"comment": "Within budget"})
+    lifecycle.approve_po(priya, by_description["Conveyor for plant expansion"], {"comment": "Budgeted in P-100"})
+    lifecycle.reject_po(priya, by_description["Network audit"], {"reason": "Please get a second quote first"})
+    lifecycle.cancel_po(ravi, by_description["Duplicate order of gloves"], {"reason": "Ordered twice by mistake"})
+    lifecycle.close_po(asha, by_description["Last quarter's washers"], {"comment": "Supplier confirmed nothing more will ship"})
 
 
 def seed(today: dt.date | None = None) -> Demo:
@@ -99,7 +115,13 @@ def seed(today: dt.date | None = None) -> Demo:
     skus.create_skus(admin, {"skus": [{"code": c, "name": n, "unit": u, "default_rate": r} for c, n, u, r in SKUS]})
     for dim_type, erp_id, name in DIMENSIONS:
         dimensions.create_dimension(admin, {"type": dim_type, "erp_dimension_id": erp_id, "name": name})
+    settings.update_settings(admin, {"approval_levels": [
+        {"min_total": "50000", "approvers": ["approver"]},
+        {"min_total": "500000", "approvers": [users["omar@example.com"].id]},
+    ]})
+    by_description = {}
     for body in _purchase_orders(vendor_ids, today):
-        purchase_orders.create_po(requester, body, today=today)
+        by_description[body["description"]] = purchase_orders.create_po(requester, body, today=today).po.id
+    _decide(by_description, users)
     key, _ = create_api_key(admin.email, name="demo")
     return Demo(admin.email, key, users)

@@ -17,6 +17,7 @@ ERROR_CODES = frozenset(
     unauthenticated forbidden not_found rate_limited idempotency_key_reused
     duplicate_sku_code duplicate_sku_name duplicate_dimension base_currency_in_use
     unsupported_media_type payload_too_large method_not_allowed internal_error
+    duplicate_email duplicate_slack_id no_eligible_approver
     """.split()
 )
 

@@ -140,6 +140,7 @@ class PurchaseOrder(BaseModel):
     updated_at = DateTimeField(default=utcnow)
     submitted_at = DateTimeField(null=True)
     approved_at = DateTimeField(null=True)
+    approval_level = IntegerField(null=True)  # the level waiting for a decision while pending_approval
 
     class Meta:
         # Every filter and sort of GET /purchase-orders has an index ending in id, the tie-breaker.
@@ -152,6 +153,7 @@ class PurchaseOrder(BaseModel):
             (("vendor_name", "id"), False),
             (("vendor", "created_at", "id"), False),
             (("requested_by", "status"), False),
+            (("status", "approval_level"), False),
         )
 
 
@@ -188,6 +190,33 @@ class LineDimension(BaseModel):
         indexes = ((("line", "type"), True),)
 
 
+class PoApproval(BaseModel):
+    """One approval level frozen onto a PO at submit, and its decision."""
+
+    id = AutoField()
+    po = ForeignKeyField(PurchaseOrder, backref="approvals", on_delete="CASCADE", index=False)
+    level = IntegerField()
+    min_total = FixedDecimalField(AMOUNT_PLACES)
+    decision = CharField(max_length=10, null=True)  # approved | rejected
+    decided_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    decided_at = DateTimeField(null=True)
+    comment = TextField(null=True)
+
+    class Meta:
+        indexes = ((("po", "level"), True),)
+
+
+class PoApprover(BaseModel):
+    """Who may decide a level (a role in the policy is expanded to its users at submit)."""
+
+    id = AutoField()
+    approval = ForeignKeyField(PoApproval, backref="approvers", on_delete="CASCADE", index=False)
+    user = ForeignKeyField(User, on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("approval", "user"), True),)
+
+
 class AuditEvent(BaseModel):
     """Who did what to which object, when; never updated, never deleted."""
 
@@ -215,5 +244,7 @@ ALL_MODELS = (
     PurchaseOrder,
     PoLine,
     LineDimension,
+    PoApproval,
+    PoApprover,
     AuditEvent,
 )

@@ -15,12 +15,22 @@ _PRECISION = 60
 _CONTEXT = Context(prec=_PRECISION, rounding=ROUND_HALF_UP)
 
 
+# babel's currency data is CLDR's, which gives display digits; ISO 4217's minor unit differs for
+# these (CLDR shows IQD, RSD … in whole units; ISO keeps the minor unit), and CLDR's tender lists
+# miss a few current ISO codes. The contract rounds to the ISO 4217 minor unit.
+ISO_MINOR_UNITS = {
+    "AFN": 2, "ALL": 2, "IQD": 3, "IRR": 2, "KPW": 2, "LAK": 2, "LBP": 2, "MGA": 2, "MMK": 2,
+    "RSD": 2, "SOS": 2, "SYP": 2, "YER": 2, "CLF": 4, "UYW": 4, "VED": 2,
+}
+ISO_CODES_MISSING_FROM_CLDR = frozenset({"CLF", "UYW", "VED"})
+
+
 @lru_cache(maxsize=1)
 def _circulating_currencies() -> frozenset[str]:
     # Codes some territory uses as legal tender today: ISO 4217's current list, without the
     # withdrawn ones (DEM, FRF …) that CLDR still knows.
     today = dt.date.today()
-    codes: set[str] = set()
+    codes: set[str] = set(ISO_CODES_MISSING_FROM_CLDR)
     for territory in get_global("territory_currencies"):
         codes.update(get_territory_currencies(territory, today))
     return frozenset(codes)
@@ -33,8 +43,8 @@ def is_currency(code: object) -> bool:
 
 @lru_cache(maxsize=None)
 def minor_units(currency: str) -> int:
-    """Decimal places of the currency's minor unit: JPY 0, INR 2, KWD 3."""
-    return get_currency_precision(currency)
+    """Decimal places of the currency's ISO 4217 minor unit: JPY 0, INR 2, KWD 3."""
+    return ISO_MINOR_UNITS.get(currency, get_currency_precision(currency))
 
 
 @lru_cache(maxsize=None)

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Mapping, Sequence
 
+from peewee import fn
+
+from core.db import is_postgres
 from core.errors import Problem, ValidationFailed
+from core.money import decimal_places
+from core.types import AMOUNT_PLACES
 
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
@@ -15,6 +20,13 @@ _INT = re.compile(r"^\d{1,9}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Args = Mapping[str, Sequence[str]]  # every value of each query parameter, as given
+
+
+def contains(field, text: str):
+    """`field` contains `text`, ignoring case (Unicode too: SQLite folds through Python's casefold)."""
+    if is_postgres():
+        return field.contains(text)  # ILIKE
+    return fn.casefold(field).contains(text.casefold())
 
 
 @dataclass(frozen=True)
@@ -91,6 +103,9 @@ class Reader:
             number = None
         if number is None or not number.is_finite() or number < 0 or number >= Decimal(10) ** 14:
             self._bad("invalid_value", name, f"{value!r} is not a non-negative amount")
+            return None
+        if decimal_places(number) > AMOUNT_PLACES:
+            self._bad("invalid_value", name, f"{value!r} has more than {AMOUNT_PLACES} decimal places")
             return None
         return number
 

@@ -8,9 +8,10 @@ from peewee import JOIN, fn
 from core.errors import not_found
 from core.models import AuditEvent, Dimension, LineDimension, PoLine, PurchaseOrder, Sku, User
 from core.money import display_rate, plain, round_amount
-from core.queries.params import Args, Paging, Reader
+from core.queries.params import Args, Paging, Reader, contains
 from core.rules.lines import sku_match_warnings
 from core.rules.state import LineState
+from core.services.approval_store import load_levels
 from core.services.catalog import sku_ref
 from core.services.settings import get_settings
 from core.types import BillingStatus, Matching, MatchStatus, PoStatus, PoType, ReceiptStatus
@@ -97,8 +98,22 @@ def purchase_order(po_id: int, *, submit_warnings: dict | None = None) -> dict[s
                   requested_sku_code=l.requested_sku_code, requested_sku_name=l.requested_sku_name)
         for l in lines
     ])
-    resource["approvals"] = []
+    resource["approvals"] = approvals(po_id, base)
     return resource
+
+
+def approvals(po_id: int, base_currency: str) -> list[dict[str, Any]]:
+    """The levels frozen onto the PO at its last submit, each with its approvers and decision."""
+    return [
+        {
+            "level": level.level, "min_total": round_amount(level.min_total, base_currency),
+            "approvers": [{"id": uid, "name": name} for uid, name in level.approvers],
+            "decision": level.decision,
+            "decided_by": {"id": level.decided_by_id, "name": level.decided_by_name} if level.decided_by_id else None,
+            "decided_at": level.decided_at, "comment": level.comment,
+        }
+        for level in load_levels(po_id)
+    ]
 
 
 def _filters(r: Reader) -> list:
@@ -123,7 +138,7 @@ def _filters(r: Reader) -> list:
     if (ext := r.text("external_id")) is not None:
         conds.append(PurchaseOrder.external_id == ext)
     if (q := r.text("q")) is not None:
-        conds.append(PurchaseOrder.po_number.contains(q) | PurchaseOrder.description.contains(q) | PurchaseOrder.vendor_name.contains(q))
+        conds.append(contains(PurchaseOrder.po_number, q) | contains(PurchaseOrder.description, q) | contains(PurchaseOrder.vendor_name, q))
     return conds
 
 

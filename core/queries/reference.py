@@ -6,7 +6,7 @@ from typing import Any
 from core.errors import not_found
 from core.models import Dimension, Sku, Vendor
 from core.money import display_rate, plain
-from core.queries.params import Args, Reader
+from core.queries.params import Args, Reader, contains
 from core.services.settings import AppSettings, get_settings
 
 
@@ -81,7 +81,7 @@ def vendors(args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:
     r = Reader(args, ("q", "active", "external_id"))
     query = Vendor.select()
     if (q := r.text("q")) is not None:
-        query = query.where(Vendor.name.contains(q))
+        query = query.where(contains(Vendor.name, q))
     if (active := r.boolean("active")) is not None:
         query = query.where(Vendor.active == active)
     if (ext := r.text("external_id")) is not None:
@@ -94,7 +94,7 @@ def skus(args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:
     r = Reader(args, ("q", "active", "code"))
     query = Sku.select()
     if (q := r.text("q")) is not None:
-        query = query.where(Sku.code.contains(q) | Sku.name.contains(q))
+        query = query.where(contains(Sku.code, q) | contains(Sku.name, q))
     if (active := r.boolean("active")) is not None:
         query = query.where(Sku.active == active)
     if codes := r.values("code"):
@@ -111,5 +111,5 @@ def dimensions(args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:
     if (active := r.boolean("active")) is not None:
         query = query.where(Dimension.active == active)
     if (q := r.text("q")) is not None:
-        query = query.where(Dimension.name.contains(q) | Dimension.erp_dimension_id.contains(q))
+        query = query.where(contains(Dimension.name, q) | contains(Dimension.erp_dimension_id, q))
     return _page(query, r, dimension, (Dimension.type, Dimension.erp_dimension_id))

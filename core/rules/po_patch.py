@@ -60,8 +60,9 @@ def _edit_line(line: LineState, item: dict[str, Any], state: PoState, catalog: C
         problems.extend(found)
 
 
-def _apply_lines(state: PoState, items: list, catalog: Catalog, broken: Broken) -> tuple[list[tuple[str | None, LineState]], list[Problem]]:
+def _apply_lines(state: PoState, items: list, catalog: Catalog, broken: Broken) -> tuple[list[tuple[str | None, LineState]], list[Problem], set[int]]:
     problems: list[Problem] = []
+    resolved: set[int] = set()  # lines whose SKU this request named (and so were just checked)
     placed: list[tuple[str | None, LineState]] = [(None, line) for line in state.lines]
     by_id = {line.id: line for line in state.lines}
     for i, item in enumerate(items):
@@ -78,6 +79,7 @@ def _apply_lines(state: PoState, items: list, catalog: Catalog, broken: Broken) 
             line, found = new_line(item, state.matching, catalog, at, broken)
             problems += found
             placed.append((at, line))
+            resolved.add(id(line))
             continue
         line = by_id.get(line_id)
         if line is None:
@@ -88,10 +90,12 @@ def _apply_lines(state: PoState, items: list, catalog: Catalog, broken: Broken) 
         else:
             placed = [(at if l is line else p, l) for p, l in placed]
             _edit_line(line, item, state, catalog, at, broken, problems)
-    return placed, problems
+            if "sku_code" in item or "sku_name" in item:
+                resolved.add(id(line))
+    return placed, problems, resolved
 
 
-def _line_problems(placed: list[tuple[str | None, LineState]], state: PoState, matching_changed: bool) -> list[Problem]:
+def _line_problems(placed: list[tuple[str | None, LineState]], state: PoState, matching_changed: bool, resolved: set[int]) -> list[Problem]:
     problems = []
     if not placed:
         problems.append(Problem("invalid_line_items", "a purchase order needs at least one line item", "/line_items"))
@@ -106,8 +110,8 @@ def _line_problems(placed: list[tuple[str | None, LineState]], state: PoState, m
             problems.append(Problem("duplicate_identifier", f"identifier {identifier!r} is used by another line of this PO", (at + "/identifier") if at else "/line_items"))
     if matching_changed and state.matching == Matching.three_way:
         for at, line in placed:
-            if at is None and line.sku is None:
-                problems.append(Problem("sku_required", f"line {line.identifier!r} has no SKU; three-way lines need one", "/matching"))
+            if line.sku is None and id(line) not in resolved:
+                problems.append(Problem("sku_required", f"line {line.identifier!r} has no SKU; three-way lines need one", at or "/matching"))
     return problems
 
 
@@ -130,10 +134,10 @@ def patched_po(current: PoState, values: dict[str, Any], catalog: Catalog, shape
         state.exchange_rate = Decimal(1)
     elif "currency" in values and "exchange_rate" not in values and current.currency != state.currency:
         state.exchange_rate = None  # a new foreign currency needs its own rate
-    placed, found = _apply_lines(state, values.get("line_items") or [], catalog, broken)
+    placed, found, resolved = _apply_lines(state, values.get("line_items") or [], catalog, broken)
     out.problems += found
     state.lines = [line for _, line in placed]
-    out.problems += _line_problems(placed, state, state.matching != current.matching)
+    out.problems += _line_problems(placed, state, state.matching != current.matching, resolved)
     out.problems += header_problems(state, catalog, broken)
     if state.currency:
         out.problems += amount_problems([(at or "/line_items", l) for at, l in placed], state.currency)

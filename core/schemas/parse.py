@@ -39,20 +39,35 @@ def problems_from(exc: ValidationError, prefix: str = "") -> list[Problem]:
             detail = "must be an object"
         else:
             detail = err["msg"]
-            if loc and isinstance(loc[-1], str):
-                detail = f"{loc[-1]} {detail}"
+            named = next((part for part in reversed(loc) if isinstance(part, str)), None)
+            if named:
+                detail = f"{named}: {detail}"
         problems.append(Problem(code, detail, prefix + pointer(*loc)))
     return problems
 
 
-def _list_item_model(annotation: Any) -> type[BaseModel] | None:
+def _list_item(annotation: Any) -> Any:
+    """The item type of a list field, or None when the field is not a list."""
     if get_origin(annotation) is Annotated:
         annotation = get_args(annotation)[0]
     if get_origin(annotation) is list:
-        (item,) = get_args(annotation)
-        if isinstance(item, type) and issubclass(item, BaseModel):
-            return item
+        return get_args(annotation)[0]
     return None
+
+
+@lru_cache(maxsize=None)
+def _adapter(item: Any) -> TypeAdapter:
+    return TypeAdapter(item)
+
+
+def _partial_item(item: Any, value: Any, with_defaults: bool) -> Any:
+    """One list item on its own: a model's valid fields, a scalar if valid, else None."""
+    if isinstance(item, type) and issubclass(item, BaseModel):
+        return _partial(item, value, with_defaults) if isinstance(value, dict) else None
+    try:
+        return _adapter(item).validate_python(value)
+    except ValidationError:
+        return None
 
 
 @lru_cache(maxsize=None)
@@ -70,13 +85,10 @@ def _partial(model: type[BaseModel], data: dict[str, Any], with_defaults: bool) 
                 out[name] = field.get_default(call_default_factory=True)
             continue
         value = data[name]
-        item_model = _list_item_model(field.annotation)
-        if item_model is not None:
-            if isinstance(value, list):
-                out[name] = [
-                    _partial(item_model, item, with_defaults) if isinstance(item, dict) else None
-                    for item in value
-                ]
+        item = _list_item(field.annotation)
+        if item is not None:
+            if isinstance(value, list):  # keep positions, so later pointers stay right
+                out[name] = [_partial_item(item, v, with_defaults) for v in value]
             continue
         try:
             out[name] = _field_adapter(model, name).validate_python(value)

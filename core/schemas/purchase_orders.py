@@ -56,7 +56,7 @@ def line_list(item_schema_ref: str, *, min_items: int):
 
     def check(value: Any) -> Any:
         if not isinstance(value, list):
-            raise fail("invalid_line_items", "line_items must be a list of line objects")
+            raise fail("invalid_line_items", "must be a list of line objects")
         if len(value) < min_items:
             raise fail("invalid_line_items", "a purchase order needs at least one line item")
         if len(value) > MAX_LINES:

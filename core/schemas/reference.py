@@ -78,9 +78,9 @@ class SkuPatch(Strict):
 
 def _sku_list(value: Any) -> Any:
     if not isinstance(value, list):
-        raise fail("invalid_type", "skus must be a list of SKU objects")
+        raise fail("invalid_type", "must be a list of SKU objects")
     if not value:
-        raise fail("invalid_value", "skus must not be empty")
+        raise fail("invalid_value", "must not be empty")
     if len(value) > MAX_BULK_SKUS:
         raise fail("batch_too_large", f"at most {MAX_BULK_SKUS} SKUs per request (got {len(value)})")
     return value
@@ -128,7 +128,7 @@ Approver = Annotated[int | str, BeforeValidator(_approver), WithJsonSchema({"one
 
 def _approvers(value: Any) -> Any:
     if not isinstance(value, list):
-        raise fail("invalid_type", "approvers must be a list")
+        raise fail("invalid_type", "must be a list")
     if not value:
         raise fail("invalid_value", "a level needs at least one approver")
     return value
@@ -143,7 +143,7 @@ class ApprovalLevelIn(Strict):
 
 def _levels(value: Any) -> Any:
     if not isinstance(value, list):
-        raise fail("invalid_type", "approval_levels must be a list")
+        raise fail("invalid_type", "must be a list")
     if len(value) > MAX_APPROVAL_LEVELS:
         raise fail("invalid_value", f"at most {MAX_APPROVAL_LEVELS} approval levels")
     return value

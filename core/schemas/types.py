@@ -94,7 +94,7 @@ def to_decimal(value: Any) -> Decimal:
         raise fail("invalid_type", "must be a number or a numeric string")
     if not number.is_finite():
         raise fail("invalid_value", "must be a finite number")
-    return number
+    return abs(number) if number.is_zero() else number  # no negative zero
 
 
 def decimal(
@@ -217,8 +217,10 @@ def _check_dimensions(value: Any) -> dict[str, str] | None:
     for key, ident in value.items():
         if not _UPPER_WORD.match(key):
             raise fail("invalid_value", f"dimension type {key!r} must be an upper-case word such as PROJECT")
-        if not isinstance(ident, str) or not ident.strip():
+        if not isinstance(ident, str):
             raise fail("invalid_type", f"dimension {key} must name an erp_dimension_id string")
+        if not ident.strip():
+            raise fail("invalid_value", f"dimension {key} names an empty erp_dimension_id")
     return {key: ident.strip() for key, ident in value.items()}
 
 

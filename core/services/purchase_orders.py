@@ -7,16 +7,18 @@ from typing import Any
 
 from core import audit, events
 from core.db import database
-from core.errors import Conflict, Problem, ValidationFailed, VersionMismatch, conflict
+from core.errors import Conflict, Problem, ValidationFailed, VersionMismatch, conflict, not_found
 from core.fields import utcnow
 from core.models import PurchaseOrder, User
+from core.rules import lifecycle as transitions
 from core.rules.po_patch import patched_po
 from core.rules.purchase_orders import new_po, submit_warnings
 from core.rules.state import LineState, PoState
 from core.schemas.parse import parse
+from core.schemas.actions import CopyBody
 from core.schemas.purchase_orders import PurchaseOrderCreate, PurchaseOrderPatch
 from core.services import lifecycle
-from core.services._common import get_locked, unique_as_conflict
+from core.services._common import get_locked, parsed, unique_as_conflict
 from core.services.access import require_role
 from core.services.catalog import References, load_catalog
 from core.services.numbering import next_po_numbers
@@ -75,23 +77,56 @@ def create_po(actor: User, body: Any, *, today: dt.date | None = None) -> Create
     require_role(actor, Role.requester, "creating purchase orders")
     values, shape = parse(PurchaseOrderCreate, body)
     with database.atomic():
-        settings = get_settings()
-        catalog = load_catalog(References().add_po(values), settings.base_currency)
-        state, problems = new_po(values, catalog, today or utcnow().date(), shape)
-        if problems:
-            raise ValidationFailed(problems)
-        _check_unique(state.po_number, state.external_id)
-        number = state.po_number or next_po_numbers(settings.po_number_format)[0]
-        with unique_as_conflict("duplicate_po_number", "this PO number or external_id is already used", "/po_number"):
-            po = insert_po(state, po_number=number, requested_by=actor, base_currency=settings.base_currency, status=PoStatus.draft)
-        audit.record("purchase_order", po.id, "created", actor, _created_changes(po, state, settings.base_currency))
-        events.publish(events.DomainEvent(events.PO_CREATED, po.id, actor.id))
-        warnings = None
-        if values.get("submit"):
-            warnings = submit_warnings(state)
-            if warnings is None:
-                lifecycle.submit_locked(po, actor, settings)
+        return _create(actor, values, shape, today or utcnow().date())
+
+
+def _create(actor: User, values: dict[str, Any], shape: list[Problem], today: dt.date, action: str = "created",
+            comment: str | None = None) -> Created:
+    settings = get_settings()
+    catalog = load_catalog(References().add_po(values), settings.base_currency)
+    state, problems = new_po(values, catalog, today, shape)
+    if problems:
+        raise ValidationFailed(problems)
+    _check_unique(state.po_number, state.external_id)
+    number = state.po_number or next_po_numbers(settings.po_number_format)[0]
+    with unique_as_conflict("duplicate_po_number", "this PO number or external_id is already used", "/po_number"):
+        po = insert_po(state, po_number=number, requested_by=actor, base_currency=settings.base_currency, status=PoStatus.draft)
+    audit.record("purchase_order", po.id, action, actor, _created_changes(po, state, settings.base_currency), comment=comment)
+    events.publish(events.DomainEvent(events.PO_CREATED, po.id, actor.id))
+    warnings = None
+    if values.get("submit"):
+        warnings = submit_warnings(state)
+        if warnings is None:
+            lifecycle.submit_locked(po, actor, settings)
     return Created(PurchaseOrder.get_by_id(po.id), warnings)
+
+
+def _copy_body(state: PoState, values: dict[str, Any]) -> dict[str, Any]:
+    header = {name: getattr(state, name) for name in PoState.HEADER_FIELDS if name != "po_date"}
+    lines = []
+    for line in state.lines:
+        item = {"identifier": line.identifier, "quantity": line.quantity, "rate": line.rate, "tax_rate": line.tax_rate,
+                "dimensions": {t: ref.erp_dimension_id for t, ref in line.dimensions.items()}}
+        if line.sku is not None:
+            item["sku_code"] = line.sku.code
+        elif line.requested_sku_code or line.requested_sku_name:
+            item["sku_code"], item["sku_name"] = line.requested_sku_code, line.requested_sku_name
+        lines.append(item)
+    return dict(header, vendor_id=state.vendor.id if state.vendor else None, line_items=lines,
+                po_date=values.get("po_date"), po_number=values.get("po_number"), submit=False)
+
+
+def copy_po(actor: User, po_id: int, body: Any = None, *, today: dt.date | None = None) -> Created:
+    """A new draft with the header and lines (and their dimensions) of another PO, whatever its status."""
+    require_role(actor, Role.requester, "copying purchase orders")
+    values = parsed(CopyBody, body or {})
+    with database.atomic():
+        source = PurchaseOrder.get_or_none(PurchaseOrder.id == po_id)
+        if source is None:
+            raise not_found("purchase order", po_id)
+        copied = _copy_body(load_state(source), values)
+        return _create(actor, copied, [], values.get("po_date") or today or utcnow().date(), action="copied_from",
+                       comment=f"copied from {source.po_number}")
 
 
 def _audited(row: dict[str, Any]) -> dict[str, Any]:
@@ -133,8 +168,8 @@ def update_po(actor: User, po_id: int, body: Any, *, expected_version: int | Non
         after = outcome.state
         old_row, new_row = header_row(before, settings.base_currency), header_row(after, settings.base_currency)
         changes = audit.diff(_audited(old_row), _audited(new_row))
-        if po.status == PoStatus.rejected:
-            new_row["status"] = PoStatus.draft  # editing a rejected PO makes it a draft again
+        if transitions.allowed("edit", po.status):  # editing a rejected PO makes it a draft again
+            new_row["status"] = PoStatus.draft
             changes["status"] = [po.status, PoStatus.draft]
         set_header(po.id, new_row)
         write_lines(po.id, before.lines, after.lines, after.currency)

@@ -69,7 +69,7 @@ def _format_problems(fmt: str) -> list[Problem]:
     try:
         sample = format_po_number(fmt, 1, 2026)
         other = format_po_number(fmt, 2, 2026)
-    except (KeyError, IndexError, ValueError) as exc:
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
         return [Problem("invalid_value", f"po_number_format may use only {{seq}} and {{year}}: {exc}", "/po_number_format")]
     if sample == other:
         return [Problem("invalid_value", "po_number_format must contain {seq} so that numbers differ", "/po_number_format")]

@@ -9,6 +9,7 @@ from core.errors import Problem, ValidationFailed, conflict
 from core.fields import utcnow
 from core.models import Sku, User
 from core.schemas.reference import SkuBulk, SkuCreate, SkuPatch
+from core.schemas.parse import parse
 from core.services._common import get_locked, parsed, unique_as_conflict
 from core.services.access import require_role
 from core.types import Role
@@ -60,10 +61,10 @@ def create_sku(actor: User | None, body: Any) -> Sku:
 def create_skus(actor: User | None, body: Any) -> list[Sku]:
     """Add many SKUs at once: all of them, or none and a 400 listing every problem."""
     require_role(actor, Role.admin, "managing SKUs")
-    values = parsed(SkuBulk, body)
-    items = [(f"/skus/{i}", v) for i, v in enumerate(values["skus"])]
+    values, problems = parse(SkuBulk, body)
+    items = [(f"/skus/{i}", v) for i, v in enumerate(values.get("skus") or []) if v is not None]
     with database.atomic():
-        problems = _uniqueness(items)
+        problems += _uniqueness(items)
         if problems:
             raise ValidationFailed(problems)
         now = utcnow()

@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import request, url_for
 
 from core.queries import purchase_orders as q
+from core.schemas.actions import ApproveBody, CancelBody, CloseBody, CopyBody, RejectBody, SubmitBody
 from core.schemas.purchase_orders import PurchaseOrderCreate, PurchaseOrderPatch
+from core.services import lifecycle
 from core.services import purchase_orders as svc
 from web import schemas
 from web.api import api, args
@@ -85,3 +87,37 @@ def delete_purchase_order(po_id: int):
        response=schemas.EventList, params=PAGING)
 def purchase_order_events(po_id: int):
     return listing(*q.events(po_id, args()))
+
+
+# Lifecycle actions: each answers with the PO as it now is.
+
+IF_MATCH = (Param("If-Match", 'optional: the version you read, as "3" (412 if it changed since)', where="header"),)
+
+
+def _action(name: str, service, schema, *, role: str, summary: str, errors: tuple[int, ...]):
+    def view(po_id: int):
+        service(actor(), po_id, body(optional=True), expected_version=if_match())
+        return etagged(q.purchase_order(po_id))
+
+    view.__name__ = f"{name}_purchase_order"
+    route(api, f"/purchase-orders/<int:po_id>/{name}", "POST", summary=summary, tag=TAG, role=role, body=schema,
+          body_optional=schema is not RejectBody, response=schemas.PurchaseOrder, errors=errors, params=IF_MATCH)(view)
+
+
+_action("submit", lifecycle.submit_po, SubmitBody, role="requester", errors=(409, 412),
+        summary="Submit a draft: pending the first approval level, or approved when none applies (400 incomplete_po with meta.submit_warnings)")
+_action("approve", lifecycle.approve_po, ApproveBody, role="approver", errors=(409, 412),
+        summary="Approve the current level (403 self_approval_forbidden / not_your_approval; 409 when someone decided first)")
+_action("reject", lifecycle.reject_po, RejectBody, role="approver", errors=(409, 412),
+        summary="Reject the PO at its current level; reason required")
+_action("cancel", lifecycle.cancel_po, CancelBody, role="requester", errors=(409, 412),
+        summary="Cancel (the requester or an admin); 409 po_has_activity once anything is received or billed")
+_action("close", lifecycle.close_po, CloseBody, role="admin", errors=(409, 412), summary="Close an approved PO")
+
+
+@route(api, "/purchase-orders/<int:po_id>/copy", "POST", summary="Start a new draft from this PO (header, lines, dimensions)",
+       tag=TAG, role="requester", body=CopyBody, body_optional=True, response=schemas.PurchaseOrder, status=201, errors=(409,))
+def copy_purchase_order(po_id: int):
+    created = svc.copy_po(actor(), po_id, body(optional=True))
+    resource = q.purchase_order(created.po.id)
+    return etagged(resource, 201, Location=url_for("api.get_purchase_order", po_id=created.po.id))

@@ -1,0 +1,102 @@
+"""Approval levels frozen onto a PO: write them at submit, read them, record decisions."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from peewee import JOIN
+
+from core import bulk
+from core.errors import conflict
+from core.fields import utcnow
+from core.models import PoApproval, PoApprover, PurchaseOrder, User
+from core.rules.approval import FrozenLevel, LevelRule, Member, freeze, to_ask
+from core.services.settings import AppSettings
+from core.types import Role
+
+
+@dataclass(frozen=True)
+class Level:
+    id: int
+    level: int
+    min_total: Decimal
+    approvers: tuple[tuple[int, str], ...]  # (user id, name)
+    decision: str | None
+    decided_by_id: int | None
+    decided_by_name: str | None
+    decided_at: dt.datetime | None
+    comment: str | None
+
+    @property
+    def approver_ids(self) -> tuple[int, ...]:
+        return tuple(uid for uid, _ in self.approvers)
+
+    @property
+    def frozen(self) -> FrozenLevel:
+        return FrozenLevel(self.level, self.min_total, self.approver_ids)
+
+
+def policy(settings: AppSettings) -> list[LevelRule]:
+    """The approval policy in force, as rule values."""
+    return [LevelRule(level["min_total"], tuple(level["approvers"])) for level in settings.approval_levels]
+
+
+def _candidates(rules: list[LevelRule]) -> list[Member]:
+    ids = {a for rule in rules for a in rule.approvers if isinstance(a, int)}
+    query = User.select(User.id, User.role, User.active).where(
+        User.role.in_([Role.approver.value, Role.admin.value]) | User.id.in_(list(ids)))
+    return [Member(u.id, u.role, u.active) for u in query]
+
+
+def freeze_levels(po: PurchaseOrder, settings: AppSettings) -> list[FrozenLevel]:
+    """Write the levels this PO's total needs (replacing any from an earlier submission)."""
+    rules = policy(settings)
+    levels = freeze(po.total_base, rules, _candidates(rules)) if rules else []
+    for level in levels:
+        if not to_ask(level, po.requested_by_id):
+            raise conflict("no_eligible_approver", f"approval level {level.level} (from {level.min_total} {settings.base_currency}) "
+                           "has no active approver other than the requester; an admin must update approval_levels")
+    PoApproval.delete().where(PoApproval.po == po.id).execute()
+    if not levels:
+        return levels
+    bulk.insert_rows(PoApproval, [{"po": po.id, "level": l.level, "min_total": l.min_total} for l in levels])
+    ids = dict(PoApproval.select(PoApproval.level, PoApproval.id).where(PoApproval.po == po.id).tuples())
+    bulk.insert_rows(PoApprover, [{"approval": ids[l.level], "user": uid} for l in levels for uid in l.approver_ids])
+    return levels
+
+
+def load_levels(po_id: int) -> list[Level]:
+    """The PO's levels in order, with their approvers and decisions (two queries)."""
+    rows = list(
+        PoApproval.select(PoApproval, User.name.alias("decider"))
+        .join(User, JOIN.LEFT_OUTER, on=(PoApproval.decided_by == User.id))
+        .where(PoApproval.po == po_id).order_by(PoApproval.level).dicts()
+    )
+    approvers: dict[int, list[tuple[int, str]]] = {}
+    if rows:
+        query = (PoApprover.select(PoApprover.approval, User.id, User.name).join(User)
+                 .where(PoApprover.approval.in_([r["id"] for r in rows])).order_by(PoApprover.id))
+        for approval_id, user_id, name in query.tuples():
+            approvers.setdefault(approval_id, []).append((user_id, name))
+    return [
+        Level(r["id"], r["level"], r["min_total"], tuple(approvers.get(r["id"], ())), r["decision"],
+              r["decided_by"], r["decider"], r["decided_at"], r["comment"])
+        for r in rows
+    ]
+
+
+def next_level(po_id: int, after: int) -> Level | None:
+    """The level after `after`, if the PO has one."""
+    return next((l for l in load_levels(po_id) if l.level == after + 1), None)
+
+
+def decide(level: Level, decision: str, actor: User, comment: str | None) -> None:
+    """Record the decision on an undecided level (409 if someone decided it first)."""
+    changed = (
+        PoApproval.update(decision=decision, decided_by=actor.id, decided_at=utcnow(), comment=comment)
+        .where(PoApproval.id == level.id, PoApproval.decision.is_null())
+        .execute()
+    )
+    if changed != 1:
+        raise conflict("invalid_transition", f"level {level.level} was decided a moment ago by someone else")
