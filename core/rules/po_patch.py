@@ -36,7 +36,7 @@ def _current(state: PoState, name: str) -> Any:
 def _conflicts(current: PoState, values: dict[str, Any]) -> list[Problem]:
     status = current.status
     changing = [n for n in values if n != "line_items" and values[n] != _current(current, n) and n not in IMMUTABLE]
-    if "line_items" in values:
+    if values.get("line_items"):
         changing.append("line_items")
     if status in FINAL:
         return [Problem("po_not_editable", f"a {status} purchase order cannot be changed", pointer(n)) for n in changing]

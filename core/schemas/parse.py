@@ -107,7 +107,7 @@ def parse(
     each field that was valid on its own, so the business rules can report their problems too.
     """
     if not isinstance(data, dict):
-        return {}, [Problem("invalid_type", "the request body must be a JSON object", prefix)]
+        return {}, [Problem("invalid_type", "must be a JSON object" if prefix else "the request body must be a JSON object", prefix or None)]
     try:
         obj = model.model_validate(data)
     except ValidationError as exc:

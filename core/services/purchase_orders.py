@@ -57,8 +57,8 @@ def _line_changes(before: list[LineState], after: list[LineState]) -> dict[str, 
         if prev is not None and prev != line:
             fields = ("identifier", "quantity", "rate", "tax_rate")
             diff = {f: [getattr(prev, f), getattr(line, f)] for f in fields if getattr(prev, f) != getattr(line, f)}
-            if prev.sku != line.sku:
-                diff["sku_code"] = [prev.sku.code if prev.sku else None, line.sku.code if line.sku else None]
+            if _sku_shown(prev) != _sku_shown(line):
+                diff["sku_code"] = [_sku_shown(prev), _sku_shown(line)]
             if prev.dimensions != line.dimensions:
                 diff["dimensions"] = [_dims(prev), _dims(line)]
             edited[prev.identifier] = diff
@@ -66,6 +66,11 @@ def _line_changes(before: list[LineState], after: list[LineState]) -> dict[str, 
         if value:
             changes[key] = value
     return changes
+
+
+def _sku_shown(line: LineState) -> str | None:
+    """The SKU a line has, or the reference it asked for when that did not resolve."""
+    return line.sku.code if line.sku else line.requested_sku_code or line.requested_sku_name
 
 
 def _dims(line: LineState) -> dict[str, str]:

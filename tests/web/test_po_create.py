@@ -34,6 +34,7 @@ def test_a_created_po_comes_back_201_with_its_location_and_version_etag(create):
     assert resp.headers["ETag"] == '"1"'
     assert resp.json["version"] == 1
     assert resp.json["po_number"] == "PO-00001"
+    assert resp.json["created_at"].endswith("Z") and resp.json["updated_at"].endswith("Z")
 
 
 def test_a_new_po_is_a_draft_at_its_initial_statuses(create):
@@ -65,6 +66,7 @@ BAD_FIELDS = [
     ({"po_date": "30/01/2026"}, "invalid_date", "/po_date"),
     ({"delivery_date": "soon"}, "invalid_delivery_date", "/delivery_date"),
     ({"po_date": "2026-03-10", "delivery_date": "2026-03-09"}, "invalid_delivery_date", "/delivery_date"),
+    ({"delivery_date": "2000-01-01"}, "invalid_delivery_date", "/delivery_date"),
     ({"currency": "XYZ"}, "invalid_currency", "/currency"),
     ({"currency": "usd", "exchange_rate": "83"}, "invalid_currency", "/currency"),
     ({"currency": "USD"}, "invalid_value", "/exchange_rate"),
@@ -137,6 +139,13 @@ def test_an_inactive_sku_is_sku_not_found_on_a_three_way_line(create):
     assert problems(resp) == {("sku_not_found", "/line_items/0/sku_code")}
 
 
+def test_a_three_way_sku_code_wins_over_a_matching_name(create):
+    sku = make_sku()
+    resp = create(po_body(matching="three_way", lines=[line("A", sku_code="NOPE", sku_name=sku.name)]))
+    assert resp.status_code == 400
+    assert problems(resp) == {("sku_not_found", "/line_items/0/sku_code")}
+
+
 def test_an_inactive_dimension_is_dimension_not_found(create):
     make_dimension("PROJECT", "P-OLD", active=False)
     resp = create(po_body(lines=[line("A", dimensions={"PROJECT": "P-OLD"})]))
@@ -169,7 +178,7 @@ def test_an_assigned_number_skips_one_typed_in_by_hand(create):
     assert create(po_body()).json["po_number"] == "PO-00002"
 
 
-def test_a_body_that_is_not_json_is_invalid_json(create, api, people):
+def test_a_body_that_is_not_json_is_invalid_json(api, people):
     resp = api.as_(people.requester).post("/purchase-orders", data="{not json", content_type="application/json")
     assert resp.status_code == 400
     assert resp.json["errors"][0]["code"] == "invalid_json"

@@ -112,6 +112,29 @@ def test_a_draft_may_change_vendor_and_the_vendor_name_follows(new_po, patch):
     assert (updated["vendor_id"], updated["vendor_name"]) == (other.id, "Other Supplies")
 
 
+def test_a_draft_moved_to_a_foreign_currency_needs_an_exchange_rate(new_po, patch):
+    po = new_po(lines=[line("A", quantity=1, rate=100)])
+    resp = patch(po, {"currency": "USD"})
+    assert resp.status_code == 400
+    assert problems(resp) == {("invalid_value", "/exchange_rate")}
+    updated = patch(po, {"currency": "USD", "exchange_rate": "80"}).json
+    assert (updated["currency"], updated["total"], updated["total_base"]) == ("USD", "100.00", "8000.00")
+
+
+def test_a_draft_cannot_move_to_an_inactive_vendor(new_po, patch):
+    resp = patch(new_po(), {"vendor_id": make_vendor(active=False).id})
+    assert resp.status_code == 400
+    assert problems(resp) == {("vendor_not_found", "/vendor_id")}
+
+
+def test_a_patch_body_must_be_json(api, people, new_po):
+    url = f"/purchase-orders/{new_po()['id']}"
+    bad_json = api.as_(people.requester).patch(url, data="{notes", content_type="application/json")
+    not_json = api.as_(people.requester).patch(url, data="notes=x", content_type="text/plain")
+    assert (bad_json.status_code, bad_json.json["errors"][0]["code"]) == (400, "invalid_json")
+    assert (not_json.status_code, not_json.json["errors"][0]["code"]) == (415, "unsupported_media_type")
+
+
 # ---- immutable fields ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("field, value", [("status", "approved"), ("status", "bogus"), ("po_number", "PO-99999"),
@@ -203,6 +226,13 @@ def test_a_line_with_delete_true_is_removed(new_po, patch):
     assert [l["identifier"] for l in updated["line_items"]] == ["A"]
 
 
+def test_an_unresolved_two_way_sku_set_by_patch_becomes_a_warning(new_po, patch):
+    po = new_po(lines=[line("A")])
+    updated = patch(po, {"line_items": [{"id": po["line_items"][0]["id"], "sku_code": "NOPE"}]}).json
+    assert [(w["line_item_identifier"], w["sku_code"]) for w in updated["sku_match_warnings"]] == [("A", "NOPE")]
+    assert updated["line_items"][0]["sku_code"] is None
+
+
 def test_an_unknown_line_id_is_invalid_line_items(new_po, patch):
     resp = patch(new_po(), {"line_items": [{"id": 999999, "rate": 1}]})
     assert resp.status_code == 400
@@ -261,6 +291,14 @@ def test_an_approved_po_cannot_be_deleted(api, people, new_po, read):
     assert read(po).status_code == 200
 
 
+def test_deleting_with_a_stale_if_match_is_412(api, people, new_po, patch, read):
+    po = new_po()
+    patch(po, {"notes": "x"})
+    resp = api.as_(people.requester).delete(f"/purchase-orders/{po['id']}", headers={"If-Match": '"1"'})
+    assert resp.status_code == 412
+    assert read(po).status_code == 200
+
+
 def test_deleting_a_missing_po_is_404_and_a_viewer_may_not_delete(api, people, new_po):
     assert api.as_(people.requester).delete("/purchase-orders/999999").status_code == 404
     assert api.as_(people.viewer).delete(f"/purchase-orders/{new_po()['id']}").status_code == 403
@@ -286,7 +324,7 @@ def test_a_line_change_is_in_the_events_changes(api, people, new_po, patch):
     po = new_po(lines=[line("A", rate=10)])
     patch(po, {"line_items": [{"id": po["line_items"][0]["id"], "rate": 12}]})
     events = api.as_(people.viewer).get(f"/purchase-orders/{po['id']}/events").json["data"]
-    assert events[-1]["changes"]["subtotal"] == ["1000.00", "1200.00"]
+    assert events[-1]["changes"]["subtotal"] == ["100.00", "120.00"]
     assert events[-1]["changes"]["line_items"] == {"changed": {"A": {"rate": ["10", "12"]}}}
 
 
