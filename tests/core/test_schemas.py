@@ -47,7 +47,7 @@ def test_a_valid_create_gets_its_defaults():
 
 @pytest.mark.parametrize("body", [None, [], "po", 5])
 def test_a_body_that_is_not_an_object_is_invalid_type(body):
-    assert problems(PurchaseOrderCreate, body) == [("invalid_type", "")]
+    assert problems(PurchaseOrderCreate, body) == [("invalid_type", None)]  # about the whole body, not a field: no pointer
 
 
 def test_an_unknown_field_is_refused_with_its_pointer():
