@@ -24,6 +24,10 @@ PO_APPROVED = "po_approved"
 PO_REJECTED = "po_rejected"
 PO_CANCELLED = "po_cancelled"
 PO_CLOSED = "po_closed"
+RECEIPT_RECORDED = "receipt_recorded"
+INVOICE_MATCHED = "invoice_matched"
+INVOICE_EXCEPTION = "invoice_exception"  # the bot tells the requester (slack.md)
+INVOICE_EXCEPTION_ACCEPTED = "invoice_exception_accepted"
 
 
 @dataclass(frozen=True)

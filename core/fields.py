@@ -46,7 +46,7 @@ class JSONTextField(TextField):
     """A JSON document stored as text (portable between SQLite and PostgreSQL)."""
 
     def db_value(self, value):
-        return None if value is None else json.dumps(value, separators=(",", ":"), sort_keys=True)
+        return None if value is None else json.dumps(value, separators=(",", ":"))
 
     def python_value(self, value):
         return None if value is None else json.loads(value)

@@ -217,6 +217,85 @@ class PoApprover(BaseModel):
         indexes = ((("approval", "user"), True),)
 
 
+class Receipt(BaseModel):
+    """Goods received against a PO (three-way matching)."""
+
+    id = AutoField()
+    po = ForeignKeyField(PurchaseOrder, backref="receipts", on_delete="CASCADE")
+    received_on = DateField()
+    note = TextField(null=True)
+    received_by = ForeignKeyField(User, on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+
+
+class ReceiptLine(BaseModel):
+    id = AutoField()
+    receipt = ForeignKeyField(Receipt, backref="lines", on_delete="CASCADE")
+    po_line = ForeignKeyField(PoLine, on_delete="CASCADE")
+    quantity = FixedDecimalField(QUANTITY_PLACES)
+
+
+class Invoice(BaseModel):
+    """A vendor's invoice and how it matched its PO."""
+
+    id = AutoField()
+    vendor = ForeignKeyField(Vendor, on_delete="RESTRICT", index=False)
+    invoice_number = CharField(max_length=100)
+    number_key = CharField(max_length=100)  # upper-cased, trimmed: duplicates are found whatever the case
+    invoice_date = DateField()
+    currency = CharField(max_length=3)
+    po_number = CharField(max_length=50, null=True, index=True)  # as given
+    po = ForeignKeyField(PurchaseOrder, null=True, backref="invoices", on_delete="RESTRICT")
+    match_status = CharField(max_length=12)  # matched | exception | unmatched
+    reasons = JSONTextField(null=True)  # header reasons [{code, expected, actual}]
+    override = BooleanField(default=False)  # exceptions accepted by an approver
+    subtotal = FixedDecimalField(AMOUNT_PLACES)
+    tax_total = FixedDecimalField(AMOUNT_PLACES)
+    total = FixedDecimalField(AMOUNT_PLACES)
+    created_by = ForeignKeyField(User, on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("vendor", "number_key"), True),
+            (("match_status", "created_at"), False),
+            (("created_at", "id"), False),
+        )
+
+
+class InvoiceLine(BaseModel):
+    id = AutoField()
+    invoice = ForeignKeyField(Invoice, backref="lines", on_delete="CASCADE", index=False)
+    line_no = IntegerField()
+    description = CharField(max_length=255)
+    sku_code = CharField(max_length=255, null=True)
+    po_line_ref = IntegerField(null=True)  # the po_line_id the invoice gave, as given
+    po_line = ForeignKeyField(PoLine, null=True, on_delete="RESTRICT")  # the line it was paired with
+    quantity = FixedDecimalField(QUANTITY_PLACES)
+    unit_price = FixedDecimalField(RATE_PLACES)
+    tax_rate = FixedDecimalField(PERCENT_PLACES)
+    amount = FixedDecimalField(AMOUNT_PLACES)
+    tax_amount = FixedDecimalField(AMOUNT_PLACES)
+    match_status = CharField(max_length=12)
+    reasons = JSONTextField(null=True)
+    counted = BooleanField(default=False)  # its quantity is in the PO line's quantity_billed
+
+    class Meta:
+        indexes = ((("invoice", "line_no"), True),)
+
+
+class InvoiceLineDimension(BaseModel):
+    id = AutoField()
+    line = ForeignKeyField(InvoiceLine, backref="dimensions", on_delete="CASCADE", index=False)
+    type = CharField(max_length=64)
+    dimension = ForeignKeyField(Dimension, on_delete="RESTRICT")
+    inherited = BooleanField(default=False)  # copied from the matched PO line
+
+    class Meta:
+        indexes = ((("line", "type"), True),)
+
+
 class AuditEvent(BaseModel):
     """Who did what to which object, when; never updated, never deleted."""
 
@@ -246,5 +325,10 @@ ALL_MODELS = (
     LineDimension,
     PoApproval,
     PoApprover,
+    Receipt,
+    ReceiptLine,
+    Invoice,
+    InvoiceLine,
+    InvoiceLineDimension,
     AuditEvent,
 )

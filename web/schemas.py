@@ -210,3 +210,80 @@ class Health(Out):
     status: Literal["ok", "unavailable"]
     database: Literal["ok", "unavailable"]
     scheduler: Literal["running", "stopped"]
+
+
+class Reason(Out):
+    code: str = Field(description="price_variance, quantity_exceeds_ordered, quantity_exceeds_received, no_matching_po_line, "
+                                  "po_not_found, po_not_open, vendor_mismatch, currency_mismatch")
+    expected: Any = None
+    actual: Any = None
+
+
+class InvoiceLine(Out):
+    id: int
+    line_no: int
+    description: str
+    sku_code: str | None
+    po_line_id: int | None = Field(description="the PO line it was paired with")
+    quantity: Dec
+    unit_price: Dec
+    tax_rate: Dec
+    amount: Dec
+    tax_amount: Dec
+    match_status: Literal["matched", "exception", "unmatched"]
+    reasons: list[Reason]
+    dimensions: dict[str, str] = Field(description="its own, or inherited from the matched PO line")
+
+
+class InvoiceSummary(Out):
+    id: int
+    vendor_id: int
+    vendor_name: str
+    invoice_number: str
+    invoice_date: Day
+    currency: str
+    po_number: str | None
+    purchase_order_id: int | None
+    match_status: Literal["matched", "exception", "unmatched"]
+    override: bool = Field(description="true when an approver accepted its exceptions")
+    reasons: list[Reason] = Field(description="header reasons: po_not_found, po_not_open, vendor_mismatch, currency_mismatch")
+    subtotal: Dec
+    tax_total: Dec
+    total: Dec
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class Invoice(InvoiceSummary):
+    lines: list[InvoiceLine]
+
+
+class InvoiceList(Out):
+    data: list[InvoiceSummary]
+    meta: ListMeta
+
+
+class ReceiptLine(Out):
+    line_id: int
+    identifier: str
+    quantity: Dec
+
+
+class Receipt(Out):
+    id: int
+    purchase_order_id: int
+    received_on: Day
+    note: str | None
+    received_by: UserRef
+    created_at: Timestamp
+    lines: list[ReceiptLine]
+
+
+class ReceiptList(Out):
+    data: list[Receipt]
+    meta: ListMeta
+
+
+class ReceiptRecorded(Out):
+    receipt: Receipt
+    purchase_order: PurchaseOrder

@@ -51,14 +51,14 @@ VendorId = integer_id()
 Flag = boolean()
 
 
-def line_list(item_schema_ref: str, *, min_items: int):
+def line_list(item_schema_ref: str, *, min_items: int, field: str = "line_items"):
     """A JSON array of line objects, `min_items`–500 long (`invalid_line_items` otherwise)."""
 
     def check(value: Any) -> Any:
         if not isinstance(value, list):
             raise fail("invalid_line_items", "must be a list of line objects")
         if len(value) < min_items:
-            raise fail("invalid_line_items", "a purchase order needs at least one line item")
+            raise fail("invalid_line_items", f"needs at least {min_items} line" if field != "line_items" else "a purchase order needs at least one line item")
         if len(value) > MAX_LINES:
             raise fail("invalid_line_items", f"at most {MAX_LINES} line items (got {len(value)})")
         return value

@@ -106,8 +106,10 @@ def _create(actor: User, values: dict[str, Any], shape: list[Problem], today: dt
     return Created(PurchaseOrder.get_by_id(po.id), warnings)
 
 
-def _copy_body(state: PoState, values: dict[str, Any]) -> dict[str, Any]:
+def _copy_body(state: PoState, values: dict[str, Any], po_date: dt.date) -> dict[str, Any]:
     header = {name: getattr(state, name) for name in PoState.HEADER_FIELDS if name != "po_date"}
+    if header["delivery_date"] and header["delivery_date"] < po_date:
+        header["delivery_date"] = None  # the old date has passed: the new order needs its own
     lines = []
     for line in state.lines:
         item = {"identifier": line.identifier, "quantity": line.quantity, "rate": line.rate, "tax_rate": line.tax_rate,
@@ -129,9 +131,9 @@ def copy_po(actor: User, po_id: int, body: Any = None, *, today: dt.date | None 
         source = PurchaseOrder.get_or_none(PurchaseOrder.id == po_id)
         if source is None:
             raise not_found("purchase order", po_id)
-        copied = _copy_body(load_state(source), values)
-        return _create(actor, copied, [], values.get("po_date") or today or utcnow().date(), action="copied_from",
-                       comment=f"copied from {source.po_number}")
+        po_date = values.get("po_date") or today or utcnow().date()
+        copied = _copy_body(load_state(source), values, po_date)
+        return _create(actor, copied, [], po_date, action="copied_from", comment=f"copied from {source.po_number}")
 
 
 def _audited(row: dict[str, Any]) -> dict[str, Any]:
