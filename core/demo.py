@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from core.models import User
-from core.services import dimensions, lifecycle, purchase_orders, settings, skus, vendors
+from core.models import PurchaseOrder, User
+from core.services import dimensions, invoicing, lifecycle, purchase_orders, receiving, settings, skus, vendors
 from core.services.users import add_user, create_api_key
 
 
@@ -106,6 +106,48 @@ def _decide(by_description: dict[str, int], users: dict[str, User]) -> None:
     lifecycle.close_po(asha, by_description["Last quarter's washers"], {"comment": "Supplier confirmed nothing more will ship"})
 
 
+def _invoice(vendor_id: int, number: str, po_number: str | None, currency: str, lines: list[tuple], today: dt.date) -> dict:
+    return {"vendor_id": vendor_id, "invoice_number": number, "invoice_date": str(today), "currency": currency,
+            "po_number": po_number, "lines": [{"description": d, "quantity": q, "unit_price": p, "tax_rate": t} for d, q, p, t in lines]}
+
+
+def _receive_and_bill(po_ids: dict[str, int], vendor_ids: dict[str, int], users: dict[str, User], today: dt.date) -> None:
+    """Receipts, matched invoices, and one invoice of each exception kind."""
+    ravi, asha, priya = users["ravi@example.com"], users["asha@example.com"], users["priya@example.com"]
+    number = {d: PurchaseOrder.get_by_id(i).po_number for d, i in po_ids.items()}
+    acme, globex, tokyo, gulf = (vendor_ids[n] for n in ("Acme Tools", "Globex Supplies", "Tokyo Parts KK", "Gulf Trading Co"))
+    fasteners, drills = "Fasteners for line 3", "Drills for the maintenance crew"
+    receiving.record_receipt(ravi, po_ids[fasteners], {"note": "Truck 1 of 2", "lines": [
+        {"identifier": "Steel bolts M8", "quantity": "1000"}, {"identifier": "Steel nuts M8", "quantity": "1000"},
+        {"identifier": "Washers M8", "quantity": "1200"}]})
+    receiving.record_receipt(ravi, po_ids[drills], {"lines": [
+        {"identifier": "Cordless drills", "quantity": "6"}, {"identifier": "Work gloves", "quantity": "20"}]})
+    invoices = [
+        # matched: fuzzy descriptions, word order and a typo
+        _invoice(acme, "ACME-1001", number[fasteners], "INR", [("M8 steel bolts", "1000", "4.50", "18"), ("Stel nuts M8", "1000", "0.80", "18")], today),
+        # quantity_exceeds_received: 40 gloves billed, 20 received (matches by itself when the rest arrives)
+        _invoice(acme, "ACME-1002", number[drills], "INR", [("Work gloves", "40", "120", "18")], today),
+        # price_variance, accepted below by an approver
+        _invoice(acme, "ACME-1003", number[drills], "INR", [("Cordless drills", "6", "5600", "18")], today),
+        # quantity_exceeds_ordered: 1,500 bolts billed on a PO for 1,000
+        _invoice(acme, "ACME-1004", number[fasteners], "INR", [("Steel bolts M8", "500", "4.50", "18")], today),
+        # price_variance beyond the 2% tolerance (two-way, JPY)
+        _invoice(tokyo, "TPK-77", number["Spare bearings"], "JPY", [("Bearing 6204", "200", "335", "10")], today),
+        # currency_mismatch and no_matching_po_line
+        _invoice(gulf, "GT-5501", number["Cabling for the Kuwait office"], "USD", [("Fibre patch cords", "20", "3.50", "0")], today),
+        # vendor_mismatch: Globex quoting Acme's PO
+        _invoice(globex, "GLX-9001", number[fasteners], "INR", [("Steel bolts M8", "10", "4.50", "18")], today),
+        # po_not_open: the laptops PO is still waiting for approval
+        _invoice(globex, "GLX-9002", number["Laptops for new hires"], "USD", [("Laptop 14-inch", "5", "865.00", "0")], today),
+        # po_not_found
+        _invoice(acme, "ACME-1005", "PO-99999", "INR", [("Hex keys", "10", "85", "18")], today),
+        # unmatched: no PO number at all
+        _invoice(acme, "ACME-1006", None, "INR", [("Workshop cleaning", "1", "2500", "18")], today),
+    ]
+    made = {body["invoice_number"]: invoicing.register_invoice(asha, body) for body in invoices}
+    invoicing.accept_invoice_exception(priya, made["ACME-1003"].id, {"reason": "Price rise agreed with Acme by phone"})
+
+
 def seed(today: dt.date | None = None) -> Demo:
     """Fill an empty database with demo people, reference data and purchase orders."""
     today = today or dt.date.today()
@@ -115,7 +157,8 @@ def seed(today: dt.date | None = None) -> Demo:
     skus.create_skus(admin, {"skus": [{"code": c, "name": n, "unit": u, "default_rate": r} for c, n, u, r in SKUS]})
     for dim_type, erp_id, name in DIMENSIONS:
         dimensions.create_dimension(admin, {"type": dim_type, "erp_dimension_id": erp_id, "name": name})
-    settings.update_settings(admin, {"approval_levels": [
+    settings.update_settings(admin, {"price_tolerance_pct": "2", "price_tolerance_abs": "1", "over_receipt_tolerance_pct": "5",
+                                     "approval_levels": [
         {"min_total": "50000", "approvers": ["approver"]},
         {"min_total": "500000", "approvers": [users["omar@example.com"].id]},
     ]})
@@ -123,5 +166,6 @@ def seed(today: dt.date | None = None) -> Demo:
     for body in _purchase_orders(vendor_ids, today):
         by_description[body["description"]] = purchase_orders.create_po(requester, body, today=today).po.id
     _decide(by_description, users)
+    _receive_and_bill(by_description, vendor_ids, users, today)
     key, _ = create_api_key(admin.email, name="demo")
     return Demo(admin.email, key, users)

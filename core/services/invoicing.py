@@ -106,7 +106,7 @@ def register_invoice(actor: User, body: Any) -> Invoice:
         if po is not None:
             store.bill(facts, [(r.po_line_id, l.quantity) for l, r in zip(lines, match.lines) if r.status == MATCHED])
             _after_match(po, invoice, match.status, actor)
-    return Invoice.get_by_id(invoice.id)
+    return invoice
 
 
 def _after_match(po: PurchaseOrder, invoice: Invoice, status: str, actor: User | None) -> None:

@@ -9,27 +9,32 @@ from core.rules.progress import billing_status, closes_itself, match_status, rec
 from core.types import PoStatus
 
 
-def refresh(po_id: int, actor: User | None) -> PurchaseOrder:
-    """Recompute receipt, billing and match status from the rows (the PO is locked by the caller)."""
-    po = PurchaseOrder.get_by_id(po_id)
+def refresh(po_id: int, actor: User | None) -> dict[str, list]:
+    """Recompute receipt, billing and match status from the rows (the caller holds the PO's lock).
+
+    Returns the changes made, `{field: [old, new]}`; an approved PO that is now done is closed.
+    """
+    status, matching, *current = (PurchaseOrder.select(
+        PurchaseOrder.status, PurchaseOrder.matching, PurchaseOrder.receipt_status, PurchaseOrder.billing_status,
+        PurchaseOrder.match_status).where(PurchaseOrder.id == po_id).tuples().get())
     quantities = list(PoLine.select(PoLine.quantity, PoLine.quantity_received, PoLine.quantity_billed)
                       .where(PoLine.po == po_id).tuples())
-    invoices = [s for (s,) in Invoice.select(Invoice.match_status).where(Invoice.po == po_id).tuples() if s != "unmatched"]
+    invoices = [s for (s,) in Invoice.select(Invoice.match_status).where(Invoice.po == po_id).tuples()]
     new = {
-        "receipt_status": receipt_status((q, r) for q, r, _ in quantities),
-        "billing_status": billing_status((q, b) for q, _, b in quantities),
-        "match_status": match_status(invoices),
+        "receipt_status": receipt_status((q, r) for q, r, _ in quantities).value,
+        "billing_status": billing_status((q, b) for q, _, b in quantities).value,
+        "match_status": match_status(invoices).value,
     }
-    changes = {k: [getattr(po, k), v.value] for k, v in new.items() if getattr(po, k) != v}
-    if closes_itself(po.status, po.matching, new["receipt_status"], new["billing_status"]):
-        transitions.check("auto_close", po.status)
-        new["status"] = PoStatus.closed
-        changes["status"] = [po.status, PoStatus.closed]
+    changes = {k: [old, v] for (k, v), old in zip(new.items(), current) if old != v}
+    if closes_itself(status, matching, new["receipt_status"], new["billing_status"]):
+        transitions.check("auto_close", status)
+        new["status"] = PoStatus.closed.value
+        changes["status"] = [status, PoStatus.closed.value]
     if not changes:
-        return po
+        return changes
     PurchaseOrder.update(**new, version=PurchaseOrder.version + 1, updated_at=utcnow()).where(PurchaseOrder.id == po_id).execute()
     if "status" in changes:
         audit.record("purchase_order", po_id, "closed", actor, {"status": changes["status"]},
-                     comment="closed automatically: fully billed" + ("" if po.matching == "two_way" else " and received"))
+                     comment="closed automatically: fully billed" + ("" if matching == "two_way" else " and received"))
         events.publish(events.DomainEvent(events.PO_CLOSED, po_id, actor.id if actor else None, {"automatic": True}))
-    return PurchaseOrder.get_by_id(po_id)
+    return changes
