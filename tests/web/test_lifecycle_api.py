@@ -3,7 +3,7 @@ the audit trail they leave and the domain events they publish (only after commit
 import pytest
 
 from core import events
-from core.models import PoLine, PurchaseOrder
+from core.models import PurchaseOrder
 from tests.factories import line, make_dimension, make_person, make_vendor, po_body
 
 SMALL = [line(quantity=1, rate=1)]  # 1.00 INR: below every level these tests configure
@@ -82,8 +82,7 @@ def errors(resp):
     return [(e["code"], e.get("pointer")) for e in resp.json["errors"]]
 
 
-def refused(resp):
-    """The status and the first error code of a refused request."""
+def refused(resp):  # the status and the first error code
     return resp.status_code, resp.json["errors"][0]["code"]
 
 
@@ -163,11 +162,12 @@ def test_the_approvals_list_shows_each_level_its_approvers_and_decision(desk, pe
                        "decided_by": None, "decided_at": None, "comment": None}
 
 
-def test_the_requester_cannot_approve_their_own_po_even_with_the_approver_role(desk, people):
+@pytest.mark.parametrize("action, body", [("approve", None), ("reject", {"reason": "mine"})])
+def test_the_requester_cannot_decide_their_own_po_even_with_the_approver_role(desk, people, action, body):
     desk.policy(("500", ["approver"]))
     boss = make_person("approver")
     po = desk.create(boss, submit=True)
-    resp = desk.act(boss, po, "approve")
+    resp = desk.act(boss, po, action, body)
     assert (resp.status_code, errors(resp)) == (403, [("self_approval_forbidden", None)])
     assert desk.read(po)["approvals"][0]["decision"] is None
 
@@ -186,6 +186,12 @@ def test_approving_a_level_someone_else_already_approved_is_409_invalid_transiti
     resp = desk.act(two_levels[late], po, "approve", body)
     assert (resp.status_code, errors(resp)) == (409, [("invalid_transition", pointer)])
     assert [a["decided_by"] for a in desk.read(po)["approvals"]] == [ref(two_levels[0]), None]
+
+
+@pytest.mark.parametrize("status", ["draft", "approved", "rejected", "cancelled", "closed"])
+@pytest.mark.parametrize("action, body", [("approve", None), ("reject", {"reason": "no"})])
+def test_deciding_a_po_that_is_not_pending_approval_is_409_invalid_transition(desk, people, status, action, body):
+    assert refused(desk.act(people.approver, desk.reach(status), action, body)) == (409, "invalid_transition")
 
 
 @pytest.mark.parametrize("role", ["viewer", "requester"])
@@ -258,10 +264,22 @@ def test_cancelling_from_any_other_status_is_409_invalid_transition(desk, people
     assert refused(desk.act(people.admin, desk.reach(status), "cancel")) == (409, "invalid_transition")
 
 
-def test_cancelling_a_po_with_goods_received_is_409_po_has_activity(desk, people, db):
-    po = desk.reach("approved")
-    # Receipts do not exist yet (a later issue adds them): record a received quantity directly.
-    PoLine.update(quantity_received=2).where(PoLine.id == po["line_items"][0]["id"]).execute()
+def receive_one(desk, po):
+    body = {"lines": [{"line_id": po["line_items"][0]["id"], "quantity": 1}]}
+    return desk.api.as_(desk.people.requester).post(f"/purchase-orders/{po['id']}/receipts", json=body)
+
+
+def bill_one(desk, po):
+    body = {"vendor_id": po["vendor_id"], "invoice_number": "INV-1", "invoice_date": po["po_date"], "currency": "INR",
+            "po_number": po["po_number"], "lines": [{"description": "part", "po_line_id": po["line_items"][0]["id"],
+                                                     "quantity": 1, "unit_price": "1"}]}
+    return desk.api.as_(desk.people.admin).post("/invoices", json=body)
+
+
+@pytest.mark.parametrize("activity", [receive_one, bill_one])
+def test_cancelling_a_po_once_goods_are_received_or_billed_is_409_po_has_activity(desk, people, activity):
+    po = desk.create(lines=[line(quantity=4, rate=1)], submit=True)
+    assert activity(desk, po).status_code == 201
     assert refused(desk.act(people.requester, po, "cancel")) == (409, "po_has_activity")
     assert desk.read(po)["status"] == "approved"
 
@@ -293,14 +311,13 @@ def content(po):
     return {k: po[k] for k in header}, [{k: l[k] for k in cols} for l in po["line_items"]]
 
 
-@pytest.mark.parametrize("status", ["draft", "approved", "rejected", "cancelled", "closed"])
+@pytest.mark.parametrize("status", ["draft", "pending_approval", "approved", "rejected", "cancelled", "closed"])
 def test_copying_a_po_in_any_status_makes_a_new_draft_with_its_header_and_lines(desk, people, status):
     source = desk.reach(status)
     other = make_person("requester")
     resp = desk.act(other, source, "copy")
-    assert resp.status_code == 201
     copy = resp.json
-    assert resp.headers["Location"].endswith(f"/api/v1/purchase-orders/{copy['id']}")
+    assert resp.status_code == 201 and resp.headers["Location"].endswith(f"/api/v1/purchase-orders/{copy['id']}")
     assert copy["id"] != source["id"] and copy["po_number"] != source["po_number"]
     assert (copy["status"], copy["requested_by"], copy["approvals"]) == ("draft", ref(other), [])
     assert content(copy) == content(source)
@@ -317,6 +334,12 @@ def test_a_copy_keeps_every_header_field_and_line_dimension_but_not_the_external
     assert content(copy) == content(source)
     assert copy["line_items"][0]["dimensions"] == dims
     assert copy["external_id"] is None
+
+
+def test_copying_an_old_po_whose_delivery_date_has_passed_still_makes_a_draft(desk, people):
+    source = desk.create(po_date="2020-01-06", delivery_date="2020-02-01", lines=SMALL, submit=True)
+    resp = desk.act(people.requester, desk.ok(people.admin, source, "close"), "copy")
+    assert (resp.status_code, resp.json["status"], resp.json["delivery_date"]) == (201, "draft", None)
 
 
 def test_a_copy_takes_its_po_date_and_po_number_from_the_body(desk, people):
@@ -410,8 +433,7 @@ def test_po_rejected_carries_the_reason(desk, people, heard):
 def test_an_action_that_fails_after_publishing_delivers_nothing_and_leaves_nothing(desk, people, heard):
     boss = make_person("approver")
     desk.policy(("500", [boss.id]))  # nobody but the requester could decide it
-    resp = desk.api.as_(boss).post("/purchase-orders", json=po_body(submit=True))
-    assert resp.status_code == 409
+    assert refused(desk.api.as_(boss).post("/purchase-orders", json=po_body(submit=True))) == (409, "no_eligible_approver")
     assert heard == []
     assert desk.api.as_(people.viewer).get("/purchase-orders").json["meta"]["total"] == 0
 
