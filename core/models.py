@@ -8,6 +8,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -296,6 +297,66 @@ class InvoiceLineDimension(BaseModel):
         indexes = ((("line", "type"), True),)
 
 
+class Batch(BaseModel):
+    """An ERP bulk upsert: stored whole before 202 is answered, then worked off in chunks."""
+
+    id = CharField(max_length=36, primary_key=True)
+    status = CharField(max_length=12)  # queued | running | completed
+    total = IntegerField()
+    processed = IntegerField(default=0)
+    succeeded = IntegerField(default=0)
+    failed = IntegerField(default=0)
+    created_by = ForeignKeyField(User, on_delete="RESTRICT", index=False)
+    idempotency_key = CharField(max_length=255, null=True)
+    body_hash = CharField(max_length=64)
+    chunk_size = IntegerField()
+    pause_seconds = FloatField(default=0)  # between chunks (0 in production; the demo's watchable batch)
+    not_before = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    started_at = DateTimeField(null=True)
+    finished_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("status", "created_at"), False),
+            (("created_at", "id"), False),
+            (("created_by", "idempotency_key"), True),  # a key is reused only after 24 h, when it is cleared
+        )
+
+
+class BatchItem(BaseModel):
+    id = AutoField()
+    batch = ForeignKeyField(Batch, backref="items", on_delete="CASCADE", index=False)
+    index = IntegerField()
+    payload = TextField()  # the item as sent (JSON)
+    external_id = CharField(max_length=255, null=True)
+    po_number = CharField(max_length=255, null=True)
+    result = CharField(max_length=10, null=True)  # created | updated | failed; null until tried
+    po = ForeignKeyField(PurchaseOrder, null=True, on_delete="SET NULL")
+    errors = JSONTextField(null=True)
+    processed_by = CharField(max_length=100, null=True)
+    processed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("batch", "index"), True),
+            (("batch", "result", "index"), False),
+        )
+
+
+class JobLease(BaseModel):
+    """Who may run a once-per-deployment job until when."""
+
+    name = CharField(max_length=64, primary_key=True)
+    holder = CharField(max_length=100)
+    expires_at = DateTimeField()
+
+
+class WorkerHeartbeat(BaseModel):
+    name = CharField(max_length=100, primary_key=True)
+    last_seen = DateTimeField()
+
+
 class AuditEvent(BaseModel):
     """Who did what to which object, when; never updated, never deleted."""
 
@@ -330,5 +391,9 @@ ALL_MODELS = (
     Invoice,
     InvoiceLine,
     InvoiceLineDimension,
+    Batch,
+    BatchItem,
+    JobLease,
+    WorkerHeartbeat,
     AuditEvent,
 )

@@ -179,7 +179,7 @@ def match_invoice(
             results.append(LineMatch(EXCEPTION, None, (why,)))
             continue
         reasons = check_line(line, target, target.billed + billed_here.get(target.id, Decimal(0)), po.matching, tol)
-        if not reasons and not header:
+        if not reasons:  # the clerk sees the lines add up even while a header reason holds billing back
             billed_here[target.id] = billed_here.get(target.id, Decimal(0)) + line.quantity
         results.append(LineMatch(EXCEPTION if reasons or header else MATCHED, target.id, reasons))
     failed = header or any(r.status != MATCHED for r in results)

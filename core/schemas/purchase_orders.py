@@ -82,8 +82,8 @@ class LineItemCreate(Strict):
     dimensions: Dimensions = None
 
 
-class PurchaseOrderCreate(Strict):
-    """POST /purchase-orders."""
+class PurchaseOrderFields(Strict):
+    """What describes a purchase order, whoever sends it (the API's create, an ERP batch item)."""
 
     po_number: PoNumber = None
     external_id: ExternalId = None
@@ -100,7 +100,21 @@ class PurchaseOrderCreate(Strict):
     terms_and_conditions: FreeText = None
     notes: FreeText = None
     line_items: Annotated[list[LineItemCreate], *line_list("LineItemCreate", min_items=1)]
+
+
+class PurchaseOrderCreate(PurchaseOrderFields):
+    """POST /purchase-orders."""
+
     submit: Flag = False
+
+
+class PurchaseOrderImport(PurchaseOrderFields):
+    """One item of POST /purchase-orders/bulk: keyed by external_id, else po_number.
+
+    `status: approved` says the ERP approved it: created or kept approved without podesk's levels.
+    """
+
+    status: choice(("draft", "approved"), code="invalid_value") = "draft"
 
 
 class LineItemPatch(Strict):

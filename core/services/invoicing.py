@@ -109,15 +109,20 @@ def register_invoice(actor: User, body: Any) -> Invoice:
     return invoice
 
 
-def _after_match(po: PurchaseOrder, invoice: Invoice, status: str, actor: User | None) -> None:
+def _after_match(po: PurchaseOrder, invoice: Invoice, status: str, actor: User | None, *, refresh: bool = True) -> None:
     action = INVOICE_MATCHED if status == MATCHED else INVOICE_EXCEPTION
     audit.record("purchase_order", po.id, action, actor, {"invoice": [None, invoice.invoice_number]})
-    progress.refresh(po.id, actor)
+    if refresh:
+        progress.refresh(po.id, actor)
     events.publish(events.DomainEvent(action, po.id, actor.id if actor else None, {"invoice_id": invoice.id}))
 
 
 def rematch_waiting(po: PurchaseOrder, actor: User | None) -> list[int]:
-    """Re-match this PO's invoices whose only reason was goods not yet received; ids now matched."""
+    """Re-match this PO's invoices whose only reason was goods not yet received; ids now matched.
+
+    The caller refreshes the PO's statuses afterwards (lines may be billed even when the invoice
+    as a whole still waits).
+    """
     waiting = Invoice.select().where(Invoice.po == po.id, Invoice.match_status == "exception", Invoice.override == False).order_by(Invoice.id)  # noqa: E712
     now_matched = []
     for invoice in waiting:
@@ -136,7 +141,7 @@ def rematch_waiting(po: PurchaseOrder, actor: User | None) -> list[int]:
         Invoice.update(match_status=match.status, updated_at=utcnow()).where(Invoice.id == invoice.id).execute()
         if match.status == MATCHED:
             audit.record("invoice", invoice.id, "rematched", actor, {"match_status": ["exception", MATCHED]}, comment="goods received")
-            _after_match(po, invoice, MATCHED, actor)
+            _after_match(po, invoice, MATCHED, actor, refresh=False)
             now_matched.append(invoice.id)
     return now_matched
 

@@ -20,15 +20,30 @@ LINE_COLUMNS = (
 
 def load_state(po: PurchaseOrder) -> PoState:
     """The PO and its lines as plain values (three queries)."""
-    vendor = vendor_ref(Vendor.get_by_id(po.vendor_id)) if po.vendor_id else None
-    lines = list(
-        PoLine.select(PoLine, Sku).join(Sku, JOIN.LEFT_OUTER).where(PoLine.po == po.id).order_by(PoLine.line_no)
-    )
+    return load_states([po])[po.id]
+
+
+def load_states(pos: list[PurchaseOrder]) -> dict[int, PoState]:
+    """Many POs and their lines as plain values, in three queries whatever their number."""
+    if not pos:
+        return {}
+    vendor_ids = {po.vendor_id for po in pos if po.vendor_id}
+    vendors = {v.id: vendor_ref(v) for v in Vendor.select().where(Vendor.id.in_(list(vendor_ids)))} if vendor_ids else {}
+    lines: dict[int, list[PoLine]] = {}
+    query = (PoLine.select(PoLine, Sku).join(Sku, JOIN.LEFT_OUTER)
+             .where(PoLine.po.in_([po.id for po in pos])).order_by(PoLine.po, PoLine.line_no))
+    for line in query:
+        lines.setdefault(line.po_id, []).append(line)
     dims: dict[int, dict[str, Any]] = {}
-    if lines:
-        query = LineDimension.select(LineDimension, Dimension).join(Dimension).where(LineDimension.line.in_([l.id for l in lines]))
+    line_ids = [l.id for ls in lines.values() for l in ls]
+    if line_ids:
+        query = LineDimension.select(LineDimension, Dimension).join(Dimension).where(LineDimension.line.in_(line_ids))
         for ld in query:
             dims.setdefault(ld.line_id, {})[ld.type] = dimension_ref(ld.dimension)
+    return {po.id: _state(po, vendors.get(po.vendor_id), lines.get(po.id, []), dims) for po in pos}
+
+
+def _state(po: PurchaseOrder, vendor, lines: list[PoLine], dims: dict[int, dict[str, Any]]) -> PoState:
     return PoState(
         po_type=po.po_type, matching=po.matching, po_date=po.po_date, currency=po.currency,
         exchange_rate=plain(po.exchange_rate), status=po.status, po_number=po.po_number, external_id=po.external_id,
@@ -37,10 +52,10 @@ def load_state(po: PurchaseOrder) -> PoState:
         lines=[
             LineState(
                 id=l.id, identifier=l.identifier, quantity=plain(l.quantity), rate=plain(l.rate),
-                tax_rate=plain(l.tax_rate),
-                sku=sku_ref(l.sku) if l.sku_id else None, requested_sku_code=l.requested_sku_code,
-                requested_sku_name=l.requested_sku_name, dimensions=dims.get(l.id, {}),
-                quantity_received=plain(l.quantity_received), quantity_billed=plain(l.quantity_billed),
+                tax_rate=plain(l.tax_rate), sku=sku_ref(l.sku) if l.sku_id else None,
+                requested_sku_code=l.requested_sku_code, requested_sku_name=l.requested_sku_name,
+                dimensions=dims.get(l.id, {}), quantity_received=plain(l.quantity_received),
+                quantity_billed=plain(l.quantity_billed),
             )
             for l in lines
         ],
@@ -88,27 +103,37 @@ def insert_po(state: PoState, *, po_number: str, requested_by: User, base_curren
 
 def write_lines(po_id: int, before: list[LineState], after: list[LineState], currency: str) -> None:
     """Make the stored lines match `after` (set-based: a statement per kind of change)."""
-    old = {l.id: (no, l) for no, l in enumerate(before, start=1)}
-    bulk.delete_ids(PoLine, set(old) - {l.id for l in after})
-    rows = [line_row(po_id, no, l, currency) for no, l in enumerate(after, start=1)]
-    changed = [r for r, l in zip(rows, after) if l.id is not None and (r["line_no"], l) != old[l.id]]
-    renamed = [r for r in changed if r["identifier"] != old[r["id"]][1].identifier]
+    write_lines_many([(po_id, before, after, currency)])
+
+
+def write_lines_many(changes: list[tuple[int, list[LineState], list[LineState], str]]) -> None:
+    """Make many POs' stored lines match their `after` lists, a statement per kind of change in all."""
+    gone, changed, renamed, fresh, old_dims = [], [], [], [], {}
+    for po_id, before, after, currency in changes:
+        old = {l.id: (no, l) for no, l in enumerate(before, start=1)}
+        gone += list(set(old) - {l.id for l in after})
+        rows = [line_row(po_id, no, l, currency) for no, l in enumerate(after, start=1)]
+        for row, line in zip(rows, after):
+            if line.id is None:
+                fresh.append((row, line))
+            elif (row["line_no"], line) != old[line.id]:
+                changed.append(row)
+                if row["identifier"] != old[line.id][1].identifier:
+                    renamed.append(row)
+        old_dims.update({l.id: l.dimensions for l in before})
+    bulk.delete_ids(PoLine, gone)
     if len(renamed) > 1:
         # Two lines may swap identifiers: park them on unique names first (identifiers are unique per PO).
         bulk.update_rows(PoLine, [{"id": r["id"], "identifier": f"\x00{r['id']}"} for r in renamed], ["identifier"])
     bulk.update_rows(PoLine, changed, LINE_COLUMNS)
-    fresh = [r for r, l in zip(rows, after) if l.id is None]
     if fresh:
-        bulk.insert_rows(PoLine, [{k: v for k, v in r.items() if k != "id"} for r in fresh])
-        ids = dict(
-            PoLine.select(PoLine.identifier, PoLine.id)
-            .where(PoLine.po == po_id, PoLine.identifier.in_([r["identifier"] for r in fresh]))
-            .tuples()
-        )
-        for line in after:
-            if line.id is None:
-                line.id = ids[line.identifier]
-    _write_dimensions({l.id: l.dimensions for _, l in old.values()}, after)
+        bulk.insert_rows(PoLine, [{k: v for k, v in row.items() if k != "id"} for row, _ in fresh])
+        po_ids = {row["po"] for row, _ in fresh}
+        ids = {(p, i): n for n, p, i in PoLine.select(PoLine.id, PoLine.po, PoLine.identifier)
+               .where(PoLine.po.in_(list(po_ids))).tuples()}
+        for row, line in fresh:
+            line.id = ids[(row["po"], row["identifier"])]
+    _write_dimensions(old_dims, [l for _, _, after, _ in changes for l in after])
 
 
 def _write_dimensions(before: dict[int, dict], after: list[LineState]) -> None:

@@ -78,8 +78,8 @@ def record_receipt(actor: User, po_id: int, body: Any) -> Receipt:
         bulk.update_rows(PoLine, [{"id": row[0], "quantity_received": row[3] + q} for _, row, q in received], ["quantity_received"])
         audit.record("purchase_order", po.id, "receipt_recorded", actor,
                      {row[1]: [plain(row[3]), plain(row[3] + q)] for _, row, q in received}, comment=values.get("note"))
-        progress.refresh(po.id, actor)
         invoicing.rematch_waiting(po, actor)
+        progress.refresh(po.id, actor)
         events.publish(events.DomainEvent(events.RECEIPT_RECORDED, po.id, actor.id, {"receipt_id": receipt.id}))
     return receipt
 
