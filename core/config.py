@@ -41,6 +41,7 @@ class Settings:
     scheduler: bool = True
     db_pool_size: int = 20
     rate_limit_per_minute: int = 1200
+    batch_chunk_size: int = 100
     log_level: str = "INFO"
 
     @classmethod
@@ -64,6 +65,7 @@ class Settings:
             rate_limit_per_minute=_int(
                 "PODESK_RATE_LIMIT_PER_MINUTE", get("PODESK_RATE_LIMIT_PER_MINUTE"), 1200
             ),
+            batch_chunk_size=_int("PODESK_BATCH_CHUNK_SIZE", get("PODESK_BATCH_CHUNK_SIZE"), 100),
             log_level=(get("PODESK_LOG_LEVEL") or "INFO").upper(),
         )
 

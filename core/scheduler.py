@@ -5,14 +5,28 @@ survive a restart is kept in podesk's own tables, never in the scheduler's memor
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
+from typing import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from core import jobs
+from core.db import database
 
 log = logging.getLogger(__name__)
+
+
+def _connected(func: Callable[[], None]) -> Callable[[], None]:
+    """Run a job with its own connection, given back when it ends (jobs run on pool threads)."""
+
+    def run() -> None:
+        with database.connection_context():
+            func()
+
+    run.__name__ = func.__name__
+    return run
 
 
 class Scheduler:
@@ -20,8 +34,10 @@ class Scheduler:
 
     def __init__(self) -> None:
         self._scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+        now = dt.datetime.now(dt.timezone.utc)
         for job in jobs.PERIODIC:
-            self._scheduler.add_job(job.func, "interval", seconds=job.every_seconds, id=job.name, name=job.name)
+            self._scheduler.add_job(_connected(job.func), "interval", seconds=job.every_seconds, id=job.name,
+                                    name=job.name, next_run_time=now)
 
     @property
     def running(self) -> bool:

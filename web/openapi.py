@@ -106,7 +106,8 @@ def document() -> dict[str, Any]:
     """The OpenAPI 3.1 description of every registered endpoint."""
     models = {op.body for op in OPERATIONS if op.body} | {op.response for op in OPERATIONS if op.response}
     models.add(schemas.ErrorResponse)
-    pairs = [(m, "validation" if m in {op.body for op in OPERATIONS} else "serialization") for m in models]
+    requests = {op.body for op in OPERATIONS}
+    pairs = [(m, "validation" if m in requests else "serialization") for m in models]
     _, top = models_json_schema(pairs, ref_template=REF)
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:

@@ -287,3 +287,41 @@ class ReceiptList(Out):
 class ReceiptRecorded(Out):
     receipt: Receipt
     purchase_order: PurchaseOrder
+
+
+class BatchAccepted(Out):
+    batch_id: str
+    status: Literal["queued", "running", "completed"]
+    total: int
+
+
+class Batch(Out):
+    id: str
+    status: Literal["queued", "running", "completed"] = Field(description="completed: every item was tried")
+    progress: float = Field(ge=0, le=1)
+    total: int
+    processed: int
+    succeeded: int
+    failed: int
+    created_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
+
+
+class BatchList(Out):
+    data: list[Batch]
+    meta: ListMeta
+
+
+class BatchResult(Out):
+    index: int
+    external_id: str | None
+    po_number: str | None
+    result: Literal["created", "updated", "failed"]
+    purchase_order_id: int | None
+    errors: list[ErrorItem]
+
+
+class BatchResults(Out):
+    data: list[BatchResult]
+    meta: ListMeta

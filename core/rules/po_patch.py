@@ -115,15 +115,20 @@ def _line_problems(placed: list[tuple[str | None, LineState]], state: PoState, m
     return problems
 
 
-def patched_po(current: PoState, values: dict[str, Any], catalog: Catalog, shape: list[Problem]) -> PatchOutcome:
-    """The PO after a PATCH, or what stops it. `values` holds only the fields the request gave."""
+def patched_po(current: PoState, values: dict[str, Any], catalog: Catalog, shape: list[Problem], *,
+               erp_approved: bool = False) -> PatchOutcome:
+    """The PO after a PATCH, or what stops it. `values` holds only the fields the request gave.
+
+    `erp_approved`: the ERP, the source of truth, says the PO is approved; its lines and terms may
+    change whatever the status (but for cancelled/closed), never below what was received or billed.
+    """
     broken = Broken(shape)
     state = copy.deepcopy(current)
     out = PatchOutcome(state, problems=list(shape))
     for name in IMMUTABLE:
         if name in values and values[name] != getattr(current, name):
             out.problems.append(Problem("immutable_field", f"{name} can never be changed", pointer(name)))
-    out.conflicts = _conflicts(current, values)
+    out.conflicts = _conflicts(current, values) if not erp_approved or current.status in FINAL else []
     for name in PoState.HEADER_FIELDS:
         if name in values and not broken(pointer(name)):
             setattr(state, name, values[name])
@@ -141,5 +146,24 @@ def patched_po(current: PoState, values: dict[str, Any], catalog: Catalog, shape
     out.problems += header_problems(state, catalog, broken)
     if state.currency:
         out.problems += amount_problems([(at or "/line_items", l) for at, l in placed], state.currency)
+    if erp_approved:
+        out.conflicts += activity_conflicts(current, placed)
     out.changed = state != current
     return out
+
+
+def activity_conflicts(current: PoState, placed: list[tuple[str | None, LineState]]) -> list[Problem]:
+    """Lines removed, or cut below what was already received or billed on them."""
+    after = {line.id: (at, line) for at, line in placed if line.id is not None}
+    problems = []
+    for line in current.lines:
+        floor = max(line.quantity_received, line.quantity_billed)
+        if floor <= 0:
+            continue
+        if line.id not in after:
+            problems.append(Problem("po_has_activity", f"line {line.identifier!r} has {floor} received or billed; it cannot be removed", "/line_items"))
+        else:
+            at, new = after[line.id]
+            if new.quantity is not None and new.quantity < floor:
+                problems.append(Problem("po_has_activity", f"line {line.identifier!r} cannot be cut to {new.quantity}: {floor} already received or billed", (at or "/line_items") + "/quantity"))
+    return problems

@@ -112,4 +112,4 @@ def parse(
         obj = model.model_validate(data)
     except ValidationError as exc:
         return _partial(model, data, with_defaults), problems_from(exc, prefix)
-    return obj.model_dump(exclude_unset=not with_defaults), []
+    return obj.model_dump(exclude_unset=not with_defaults, warnings=False), []

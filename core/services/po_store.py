@@ -77,6 +77,11 @@ def header_row(state: PoState, base_currency: str) -> dict[str, Any]:
     }
 
 
+def audited(row: dict[str, Any]) -> dict[str, Any]:
+    """A header row with field names as the API shows them (vendor → vendor_id), for the audit trail."""
+    return {("vendor_id" if k == "vendor" else k): v for k, v in row.items()}
+
+
 def line_row(po_id: int, line_no: int, line: LineState, currency: str) -> dict[str, Any]:
     """The po_line columns of one line, its amounts computed."""
     money = line_money(line.quantity, line.rate, line.tax_rate, currency)

@@ -22,7 +22,7 @@ from core.services._common import get_locked, parsed, unique_as_conflict
 from core.services.access import require_role
 from core.services.catalog import References, load_catalog
 from core.services.numbering import next_po_numbers
-from core.services.po_store import header_row, insert_po, load_state, set_header, write_lines
+from core.services.po_store import audited, header_row, insert_po, load_state, set_header, write_lines
 from core.services.settings import get_settings
 from core.types import PoStatus, Role
 
@@ -136,13 +136,8 @@ def copy_po(actor: User, po_id: int, body: Any = None, *, today: dt.date | None 
         return _create(actor, copied, [], po_date, action="copied_from", comment=f"copied from {source.po_number}")
 
 
-def _audited(row: dict[str, Any]) -> dict[str, Any]:
-    """A header row with field names as the API shows them."""
-    return {("vendor_id" if k == "vendor" else k): v for k, v in row.items()}
-
-
 def _created_changes(po: PurchaseOrder, state: PoState, base_currency: str) -> dict[str, Any]:
-    changes = {k: [None, v] for k, v in _audited(header_row(state, base_currency)).items() if v is not None}
+    changes = {k: [None, v] for k, v in audited(header_row(state, base_currency)).items() if v is not None}
     changes.update({"po_number": [None, po.po_number], "status": [None, po.status]})
     changes["line_items"] = {"added": [l.identifier for l in state.lines]}
     return {k: v for k, v in changes.items() if v != [None, None]}
@@ -174,7 +169,7 @@ def update_po(actor: User, po_id: int, body: Any, *, expected_version: int | Non
             return po
         after = outcome.state
         old_row, new_row = header_row(before, settings.base_currency), header_row(after, settings.base_currency)
-        changes = audit.diff(_audited(old_row), _audited(new_row))
+        changes = audit.diff(audited(old_row), audited(new_row))
         if transitions.allowed("edit", po.status):  # editing a rejected PO makes it a draft again
             new_row["status"] = PoStatus.draft
             changes["status"] = [po.status, PoStatus.draft]

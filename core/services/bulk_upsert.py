@@ -1,0 +1,204 @@
+"""Create or update many POs from the ERP at once, keyed by external_id (else po_number).
+
+Fast by design: every PO, vendor, SKU and dimension the items mention is loaded in a few
+set-based queries; each item is validated in memory with the same pure rules as the API; then
+all valid items are written set-based (a statement per table, whatever the number of items).
+An item that fails leaves no trace; the others are written. The caller owns the transaction.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from core import audit, bulk, events
+from core.errors import Problem
+from core.fields import utcnow
+from core.models import PoApproval, PurchaseOrder, User
+from core.rules.po_patch import patched_po
+from core.rules.purchase_orders import new_po, submit_warnings
+from core.rules.state import PoState
+from core.schemas.parse import parse
+from core.schemas.purchase_orders import PurchaseOrderImport
+from core.services._common import locked
+from core.services.catalog import collect, load_catalog
+from core.services.numbering import next_po_numbers
+from core.services.po_store import audited, header_row, load_states, write_lines_many
+from core.services.settings import AppSettings, get_settings
+from core.types import PoStatus
+
+HEADER_WRITES = (
+    "po_type", "matching", "po_date", "delivery_date", "currency", "exchange_rate", "gstin", "description",
+    "payment_terms", "terms_and_conditions", "notes", "vendor", "vendor_name", "subtotal", "tax_total", "total",
+    "total_base", "status", "approval_level", "submitted_at", "approved_at", "version", "updated_at",
+)
+
+
+@dataclass
+class Outcome:
+    index: int
+    result: str  # created | updated | failed
+    po_id: int | None = None
+    po_number: str | None = None
+    external_id: str | None = None
+    errors: list[Problem] = field(default_factory=list)
+    events: list[events.DomainEvent] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    outcome: Outcome
+    state: PoState
+    status: str
+    action: str  # created | imported | updated
+    existing: PurchaseOrder | None = None
+    before: PoState | None = None
+
+
+def _key(values: dict[str, Any]) -> tuple[str | None, str | None]:
+    return values.get("external_id"), values.get("po_number")
+
+
+def _existing(parsed: list[tuple[int, dict, list]]) -> tuple[dict[str, PurchaseOrder], dict[str, PurchaseOrder]]:
+    """The POs the items name, by external_id and by po_number, locked (one query)."""
+    ext = {v["external_id"] for _, v, _ in parsed if v.get("external_id")}
+    nums = {v["po_number"] for _, v, _ in parsed if v.get("po_number")}
+    if not ext and not nums:
+        return {}, {}
+    query = PurchaseOrder.select().where(PurchaseOrder.external_id.in_(list(ext)) | PurchaseOrder.po_number.in_(list(nums)))
+    found = list(locked(query))
+    return {p.external_id: p for p in found if p.external_id}, {p.po_number: p for p in found}
+
+
+def _line_ops(before: PoState, lines: list | None) -> list:
+    """The item's lines as PATCH operations keyed by identifier: present → update or add, absent → remove."""
+    by_identifier = {l.identifier: l for l in before.lines}
+    ops, kept = [], set()
+    for item in lines or []:
+        if item is None or item.get("identifier") not in by_identifier:
+            ops.append(item)
+            continue
+        line = by_identifier[item["identifier"]]
+        kept.add(line.id)
+        ops.append({**item, "id": line.id})
+    return ops + [{"id": l.id, "delete": True} for l in before.lines if l.id not in kept]
+
+
+def _plan_create(index: int, values: dict, shape: list, catalog, today: dt.date, taken: set[str]) -> _Plan | Outcome:
+    ext, num = _key(values)
+    state, problems = new_po(values, catalog, today, shape)
+    if num and num in taken:
+        problems.append(Problem("duplicate_po_number", f"PO number {num!r} is already used by another PO", "/po_number"))
+    approved = values.get("status") == "approved"
+    if approved and not problems and (warnings := submit_warnings(state)):
+        problems.append(Problem("incomplete_po", f"an approved PO must be complete; missing: {warnings}"))
+    if problems:
+        return Outcome(index, "failed", None, num, ext, problems)
+    if num:
+        taken.add(num)
+    return _Plan(Outcome(index, "created", None, num, ext), state, PoStatus.approved if approved else PoStatus.draft,
+                 "imported" if approved else "created")
+
+
+def _plan_update(index: int, values: dict, shape: list, catalog, po: PurchaseOrder, before: PoState) -> _Plan | Outcome:
+    ext, num = _key(values)
+    approved = values.get("status") == "approved"
+    patch = {k: v for k, v in values.items() if k != "status"}
+    if "line_items" in values:
+        patch["line_items"] = _line_ops(before, values["line_items"])
+    outcome = patched_po(before, patch, catalog, shape, erp_approved=approved)
+    problems = outcome.problems + outcome.conflicts
+    if approved and not problems and (warnings := submit_warnings(outcome.state)):
+        problems.append(Problem("incomplete_po", f"an approved PO must be complete; missing: {warnings}"))
+    if problems:
+        return Outcome(index, "failed", po.id, po.po_number, po.external_id, problems)
+    status = PoStatus.approved if approved else (PoStatus.draft if po.status == PoStatus.rejected and outcome.changed else po.status)
+    action = "imported" if approved else "updated"
+    return _Plan(Outcome(index, "updated", po.id, po.po_number, po.external_id), outcome.state, status, action, po, before)
+
+
+def upsert_many(actor: User, items: list[tuple[int, Any]], *, today: dt.date | None = None) -> list[Outcome]:
+    """Upsert every item; returns one outcome per item, in order. Runs inside the caller's transaction."""
+    today = today or utcnow().date()
+    settings = get_settings()
+    parsed = [(index, *parse(PurchaseOrderImport, payload, with_defaults=False)) for index, payload in items]
+    by_ext, by_num = _existing(parsed)
+    states = load_states(list({p.id: p for p in [*by_ext.values(), *by_num.values()]}.values()))
+    catalog = load_catalog(collect(v for _, v, _ in parsed), settings.base_currency)
+    taken = set(by_num)
+    plans: list[_Plan | Outcome] = []
+    for index, values, shape in parsed:
+        ext, num = _key(values)
+        if not ext and not num:
+            plans.append(Outcome(index, "failed", errors=shape + [Problem("missing_field", "an ERP item needs external_id or po_number to be upserted", "/external_id")]))
+            continue
+        po = by_ext.get(ext) if ext else by_num.get(num)
+        if po is None:
+            plans.append(_plan_create(index, values, shape, catalog, today, taken))
+        else:
+            plans.append(_plan_update(index, values, shape, catalog, po, states[po.id]))
+    valid = [p for p in plans if isinstance(p, _Plan)]
+    _write_creates(actor, [p for p in valid if p.existing is None], settings)
+    _write_updates(actor, [p for p in valid if p.existing is not None], settings)
+    return [p.outcome if isinstance(p, _Plan) else p for p in plans]
+
+
+def _write_creates(actor: User, plans: list[_Plan], settings: AppSettings) -> None:
+    if not plans:
+        return
+    numbers = iter(next_po_numbers(settings.po_number_format, sum(1 for p in plans if not p.state.po_number)))
+    now = utcnow()
+    rows = []
+    for plan in plans:
+        plan.outcome.po_number = plan.state.po_number or next(numbers)
+        approved = plan.status == PoStatus.approved
+        rows.append({
+            **header_row(plan.state, settings.base_currency), "po_number": plan.outcome.po_number,
+            "external_id": plan.state.external_id, "status": plan.status, "receipt_status": "not_received",
+            "billing_status": "not_billed", "match_status": "none", "requested_by": actor.id, "version": 1,
+            "created_at": now, "updated_at": now, "submitted_at": now if approved else None,
+            "approved_at": now if approved else None,
+        })
+    bulk.insert_rows(PurchaseOrder, rows)
+    ids = dict(PurchaseOrder.select(PurchaseOrder.po_number, PurchaseOrder.id)
+               .where(PurchaseOrder.po_number.in_([p.outcome.po_number for p in plans])).tuples())
+    for plan in plans:
+        plan.outcome.po_id = ids[plan.outcome.po_number]
+    write_lines_many([(p.outcome.po_id, [], p.state.lines, p.state.currency) for p in plans])
+    _audit(actor, [(p, {"status": [None, p.status], "po_number": [None, p.outcome.po_number],
+                        "line_items": {"added": [l.identifier for l in p.state.lines]}}) for p in plans])
+    for plan in plans:
+        plan.outcome.events.append(events.DomainEvent(events.PO_CREATED, plan.outcome.po_id, actor.id, {"source": "erp"}))
+        if plan.status == PoStatus.approved:
+            plan.outcome.events.append(events.DomainEvent(events.PO_APPROVED, plan.outcome.po_id, actor.id, {"imported": True}))
+
+
+def _write_updates(actor: User, plans: list[_Plan], settings: AppSettings) -> None:
+    changed = [p for p in plans if p.state != p.before or p.status != p.existing.status]
+    if not changed:
+        return
+    now = utcnow()
+    rows = []
+    for plan in changed:
+        po, approving = plan.existing, plan.status == PoStatus.approved and plan.existing.status != PoStatus.approved
+        rows.append({
+            "id": po.id, **header_row(plan.state, settings.base_currency), "status": plan.status,
+            "approval_level": None if approving else po.approval_level,
+            "submitted_at": po.submitted_at or (now if approving else None),
+            "approved_at": now if approving else po.approved_at, "version": po.version + 1, "updated_at": now,
+        })
+    bulk.update_rows(PurchaseOrder, rows, HEADER_WRITES)
+    write_lines_many([(p.existing.id, p.before.lines, p.state.lines, p.state.currency) for p in changed])
+    pending = [p.existing.id for p in changed if p.existing.status == PoStatus.pending_approval and p.status == PoStatus.approved]
+    if pending:
+        PoApproval.delete().where(PoApproval.po.in_(pending)).execute()
+    base = settings.base_currency
+    _audit(actor, [(p, {**audit.diff(audited(header_row(p.before, base)), audited(header_row(p.state, base))),
+                        **({"status": [p.existing.status, p.status]} if p.status != p.existing.status else {})}) for p in changed])
+    for plan in changed:
+        plan.outcome.events.append(events.DomainEvent(events.PO_UPDATED, plan.outcome.po_id, actor.id, {"source": "erp"}))
+
+
+def _audit(actor: User, entries: list[tuple[_Plan, dict]]) -> None:
+    audit.record_many("purchase_order", actor, [(p.outcome.po_id, p.action, changes) for p, changes in entries])
+
