@@ -39,10 +39,11 @@ def _is_json(mimetype: str) -> bool:
     return mimetype in JSON_TYPES or (mimetype.startswith("application/") and mimetype.endswith("+json"))
 
 
-def body(*, optional: bool = False) -> Any:
-    """The request's JSON body, numbers as exact Decimals. Empty is `{}` when `optional`."""
+def body() -> Any:
+    """The request's JSON body, numbers as exact Decimals. An empty body is `{}`, so a missing required
+    field is reported as such rather than as a content-type problem."""
     raw = request.get_data(cache=True)
-    if not raw.strip() and optional:
+    if not raw.strip():
         return {}
     if not _is_json(request.mimetype):
         raise UnsupportedMediaType([Problem("unsupported_media_type", f"send JSON with Content-Type: application/json (got {request.mimetype or 'none'})")])

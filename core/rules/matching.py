@@ -10,7 +10,8 @@ Semantics (each chosen so an AP clerk can predict the result):
   price_tolerance_abs) — whichever tolerance is more generous wins, so a small absolute allowance
   still helps cheap items. Compared exactly: a tolerance is a bound, not an amount, so it is not
   rounded to the currency.
-- Quantity: billed so far (including earlier lines of this invoice on the same PO line) plus this
+- Quantity: billed so far (including earlier paired lines of this invoice on the same PO line, even
+  ones that are exceptions, since accepting them bills them) plus this
   line must not exceed ordered × (1 + quantity_tolerance_pct / 100); for three-way also received ×
   (1 + quantity_tolerance_pct / 100). Exactly at the limit passes.
 - Header: no `po_number` → the invoice is `unmatched`; an unknown number → `po_not_found`; a PO that
@@ -179,8 +180,9 @@ def match_invoice(
             results.append(LineMatch(EXCEPTION, None, (why,)))
             continue
         reasons = check_line(line, target, target.billed + billed_here.get(target.id, Decimal(0)), po.matching, tol)
-        if not reasons:  # the clerk sees the lines add up even while a header reason holds billing back
-            billed_here[target.id] = billed_here.get(target.id, Decimal(0)) + line.quantity
+        # Every paired line counts toward the next one's quantity check, even an exception: accepting
+        # it later bills it, so the lines after it must already be judged with it included.
+        billed_here[target.id] = billed_here.get(target.id, Decimal(0)) + line.quantity
         results.append(LineMatch(EXCEPTION if reasons or header else MATCHED, target.id, reasons))
     failed = header or any(r.status != MATCHED for r in results)
     return InvoiceMatch(EXCEPTION if failed else MATCHED, header, tuple(results))

@@ -96,7 +96,7 @@ IF_MATCH = (Param("If-Match", 'optional: the version you read, as "3" (412 if it
 
 def _action(name: str, service, schema, *, role: str, summary: str, errors: tuple[int, ...]):
     def view(po_id: int):
-        service(actor(), po_id, body(optional=True), expected_version=if_match())
+        service(actor(), po_id, body(), expected_version=if_match())
         return etagged(q.purchase_order(po_id))
 
     view.__name__ = f"{name}_purchase_order"
@@ -118,6 +118,6 @@ _action("close", lifecycle.close_po, CloseBody, role="admin", errors=(409, 412),
 @route(api, "/purchase-orders/<int:po_id>/copy", "POST", summary="Start a new draft from this PO (header, lines, dimensions)",
        tag=TAG, role="requester", body=CopyBody, body_optional=True, response=schemas.PurchaseOrder, status=201, errors=(409,))
 def copy_purchase_order(po_id: int):
-    created = svc.copy_po(actor(), po_id, body(optional=True))
+    created = svc.copy_po(actor(), po_id, body())
     resource = q.purchase_order(created.po.id)
     return etagged(resource, 201, Location=url_for("api.get_purchase_order", po_id=created.po.id))
