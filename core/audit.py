@@ -6,6 +6,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from core import bulk
 from core.fields import utcnow
 from core.models import AuditEvent, User
 
@@ -57,10 +58,8 @@ def record_many(entity_type: str, actor: User | None, rows: list[tuple[int, str,
         return
     now = utcnow()
     actor_id = actor.id if actor is not None else None
-    AuditEvent.insert_many(
-        [
-            {"entity_type": entity_type, "entity_id": eid, "action": action, "actor": actor_id, "at": now,
-             "changes": jsonable(changes) if changes else None}
-            for eid, action, changes in rows
-        ]
-    ).execute()
+    bulk.insert_rows(AuditEvent, [
+        {"entity_type": entity_type, "entity_id": eid, "action": action, "actor": actor_id, "at": now,
+         "changes": jsonable(changes) if changes else None, "comment": None}
+        for eid, action, changes in rows
+    ])

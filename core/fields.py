@@ -30,10 +30,11 @@ class FixedDecimalField(BigIntegerField):
     def db_value(self, value):
         if value is None:
             return None
-        number = Decimal(value)
-        scaled = number.scaleb(self.places)
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"{number} has more than {self.places} decimal places")
+        if not value:
+            return 0
+        scaled = (value if isinstance(value, Decimal) else Decimal(value)).scaleb(self.places)
+        if scaled.to_integral_value() != scaled:
+            raise ValueError(f"{value} has more than {self.places} decimal places")
         return int(scaled)
 
     def python_value(self, value):

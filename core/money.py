@@ -96,6 +96,7 @@ class Totals:
     total_base: Decimal
 
 
+@lru_cache(maxsize=65536)  # the same line is priced by the rules, the totals and the row writer
 def line_money(quantity: Decimal, rate: Decimal, tax_rate: Decimal, currency: str) -> LineMoney:
     """amount = round(quantity × rate); tax = round(amount × tax_rate / 100)."""
     amount = round_amount(multiply(quantity, rate), currency)

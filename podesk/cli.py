@@ -1,6 +1,7 @@
 """The `podesk` command (see docs: init-db, user, api-key, serve, demo, worker)."""
 from __future__ import annotations
 
+import gc
 import getpass
 import logging
 import signal
@@ -190,6 +191,8 @@ def worker(ctx: click.Context) -> None:
     settings = _settings(ctx)
     migrate(_open(settings))
     stop = threading.Event()
+    gc.collect()
+    gc.freeze()  # start-up objects live forever: keep the collector's full passes off them
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     log.info("worker running (database %s)", "sqlite" if sqlite_path(settings.database_url) else "postgresql")

@@ -1,8 +1,7 @@
 """The rules of PATCH /purchase-orders/{id}: what may change when, and how lines are edited."""
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -115,6 +114,11 @@ def _line_problems(placed: list[tuple[str | None, LineState]], state: PoState, m
     return problems
 
 
+def copy_state(state: PoState) -> PoState:
+    """A copy whose lines can be edited without touching `state` (references are immutable, shared)."""
+    return replace(state, lines=[replace(l, dimensions=dict(l.dimensions)) for l in state.lines])
+
+
 def patched_po(current: PoState, values: dict[str, Any], catalog: Catalog, shape: list[Problem], *,
                erp_approved: bool = False) -> PatchOutcome:
     """The PO after a PATCH, or what stops it. `values` holds only the fields the request gave.
@@ -123,7 +127,7 @@ def patched_po(current: PoState, values: dict[str, Any], catalog: Catalog, shape
     change whatever the status (but for cancelled/closed), never below what was received or billed.
     """
     broken = Broken(shape)
-    state = copy.deepcopy(current)
+    state = copy_state(current)
     out = PatchOutcome(state, problems=list(shape))
     for name in IMMUTABLE:
         if name in values and values[name] != getattr(current, name):

@@ -7,10 +7,10 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict
 
 from core.schemas.purchase_orders import MAX_LINES, Rate, TaxRate, line_list
-from core.schemas.types import Dimensions, currency, date, decimal, integer_id, text
+from core.schemas.types import Dimensions, currency, date, integer_id, native_decimal, text
 from core.types import QUANTITY_PLACES
 
-PositiveQuantity = decimal(places=QUANTITY_PLACES, below=Decimal(10) ** 10, exclusive_minimum=True, nullable=False)
+PositiveQuantity = native_decimal(places=QUANTITY_PLACES, below=Decimal(10) ** 10, exclusive_minimum=True)
 
 
 class Strict(BaseModel):

@@ -73,7 +73,7 @@ def _partial_item(item: Any, value: Any, with_defaults: bool) -> Any:
 @lru_cache(maxsize=None)
 def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter:
     field = model.model_fields[name]
-    return TypeAdapter(Annotated[(field.annotation, *field.metadata)])
+    return TypeAdapter(Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation)
 
 
 def _partial(model: type[BaseModel], data: dict[str, Any], with_defaults: bool) -> dict[str, Any]:

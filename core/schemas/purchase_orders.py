@@ -14,9 +14,10 @@ from core.schemas.types import (
     choice,
     currency,
     date,
-    decimal,
     fail,
     integer_id,
+    native_decimal,
+    native_text,
     text,
 )
 from core.types import (
@@ -31,14 +32,15 @@ from core.types import (
 
 MAX_LINES = 500
 
-Quantity = decimal(places=QUANTITY_PLACES, below=Decimal(10) ** 10, nullable=False)
-Rate = decimal(places=RATE_PLACES, below=Decimal(10) ** 12, nullable=False)
-TaxRate = decimal(places=PERCENT_PLACES, below=Decimal(1000), maximum=Decimal(100), nullable=False)
-ExchangeRate = decimal(places=EXCHANGE_RATE_PLACES, below=Decimal(10) ** 9, exclusive_minimum=True)
-ExchangeRateRequired = decimal(places=EXCHANGE_RATE_PLACES, below=Decimal(10) ** 9, exclusive_minimum=True, nullable=False)
+# Line fields use pydantic's native validators: an ERP batch carries a thousand lines.
+Quantity = native_decimal(places=QUANTITY_PLACES, below=Decimal(10) ** 10)
+Rate = native_decimal(places=RATE_PLACES, below=Decimal(10) ** 12)
+TaxRate = native_decimal(places=PERCENT_PLACES, below=Decimal(1000), maximum=Decimal(100))
+ExchangeRate = native_decimal(places=EXCHANGE_RATE_PLACES, below=Decimal(10) ** 9, exclusive_minimum=True, nullable=True)
+ExchangeRateRequired = native_decimal(places=EXCHANGE_RATE_PLACES, below=Decimal(10) ** 9, exclusive_minimum=True)
 CurrencyRequired = currency(nullable=False)
-Identifier = text(255, nullable=False)
-SkuRef = text(255)
+Identifier = native_text(255)
+SkuRef = native_text(255) | None
 PoNumber = text(50)
 ExternalId = text(100)
 Description = text(255, code="invalid_description_length")
@@ -73,7 +75,7 @@ class Strict(BaseModel):
 class LineItemCreate(Strict):
     """A line of a new purchase order."""
 
-    identifier: Identifier = Field(description="free-text label, unique within the PO")
+    identifier: Annotated[Identifier, Field(description="free-text label, unique within the PO")]
     sku_code: SkuRef = None
     sku_name: SkuRef = None
     quantity: Quantity

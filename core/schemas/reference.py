@@ -13,7 +13,7 @@ from core.schemas.types import (
     currency,
     Gstin,
     boolean,
-    decimal,
+    native_decimal,
     fail,
     text,
 )
@@ -53,7 +53,7 @@ class VendorPatch(Strict):
 
 SkuCode = text(64, nullable=False)
 SkuName = text(255, nullable=False)
-DefaultRate = decimal(places=RATE_PLACES, below=Decimal(10) ** 12)
+DefaultRate = native_decimal(places=RATE_PLACES, below=Decimal(10) ** 12, nullable=True)
 
 
 class SkuCreate(Strict):
@@ -137,7 +137,7 @@ def _approvers(value: Any) -> Any:
 class ApprovalLevelIn(Strict):
     """A level: POs whose total in the base currency is at least `min_total` need one of `approvers`."""
 
-    min_total: decimal(places=AMOUNT_PLACES, below=Decimal(10) ** 14, nullable=False)
+    min_total: native_decimal(places=AMOUNT_PLACES, below=Decimal(10) ** 14)
     approvers: Annotated[list[Approver], BeforeValidator(_approvers), Field(min_length=1)]
 
 
@@ -149,7 +149,7 @@ def _levels(value: Any) -> Any:
     return value
 
 
-Percent = decimal(places=PERCENT_PLACES, below=Decimal(10) ** 4, nullable=False)
+Percent = native_decimal(places=PERCENT_PLACES, below=Decimal(10) ** 4)
 
 
 def _hours(value: Any) -> Any:
@@ -166,7 +166,7 @@ class SettingsPatch(Strict):
     base_currency: currency(nullable=False) = None
     po_number_format: text(100, nullable=False) = None
     price_tolerance_pct: Percent = None
-    price_tolerance_abs: decimal(places=AMOUNT_PLACES, below=Decimal(10) ** 12, nullable=False) = None
+    price_tolerance_abs: native_decimal(places=AMOUNT_PLACES, below=Decimal(10) ** 12) = None
     quantity_tolerance_pct: Percent = None
     over_receipt_tolerance_pct: Percent = None
     approval_levels: Annotated[list[ApprovalLevelIn], BeforeValidator(_levels), Field(max_length=MAX_APPROVAL_LEVELS)] = None

@@ -9,19 +9,34 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 from stdnum.in_ import gstin as stdnum_gstin
 
-from core.money import decimal_places, is_currency
+from core.money import is_currency
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NUMERIC = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _UPPER_WORD = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def native_decimal(*, places: int, below: Decimal, maximum: Decimal | None = None, exclusive_minimum: bool = False,
+                   nullable: bool = False):
+    """An exact decimal (JSON number or numeric string) checked by pydantic's own validator, which is
+    several times faster than a Python one (an ERP batch carries thousands). Its errors translate to
+    the contract's codes: a wrong JSON type is invalid_type; NaN, out of range, too many places,
+    not a number are invalid_value."""
+    bounds: dict[str, Any] = {"gt": Decimal(0)} if exclusive_minimum else {"ge": Decimal(0)}
+    bounds.update({"le": maximum} if maximum is not None else {"lt": below})
+    return Annotated[Decimal | None if nullable else Decimal, Field(decimal_places=places, allow_inf_nan=False, **bounds)]
+
+
+def native_text(max_len: int):
+    """A trimmed, non-empty string checked by pydantic's own validator (for line fields)."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_len)]
 
 
 def fail(code: str, message: str) -> PydanticCustomError:
@@ -72,58 +87,6 @@ def choice(values: tuple[str, ...], *, code: str, nullable: bool = False):
 
     schema = {"type": "string", "enum": list(values)}
     return Annotated[Literal[values] | None if nullable else Literal[values], BeforeValidator(check), WithJsonSchema(_nullable(schema, nullable))]
-
-
-def to_decimal(value: Any) -> Decimal:
-    """A JSON number or numeric string as an exact Decimal; NaN and infinities are refused."""
-    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-        raise fail("invalid_type", "must be a number or a numeric string")
-    if isinstance(value, (int, Decimal)):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    elif isinstance(value, str):
-        candidate = value.strip()
-        if not _NUMERIC.match(candidate):
-            raise fail("invalid_value", f"{value!r} is not a number")
-        try:
-            number = Decimal(candidate)
-        except InvalidOperation:
-            raise fail("invalid_value", f"{value!r} is not a number") from None
-    else:
-        raise fail("invalid_type", "must be a number or a numeric string")
-    if not number.is_finite():
-        raise fail("invalid_value", "must be a finite number")
-    return abs(number) if number.is_zero() else number  # no negative zero
-
-
-def decimal(
-    *, places: int, minimum: Decimal = Decimal(0), below: Decimal, exclusive_minimum: bool = False,
-    maximum: Decimal | None = None, nullable: bool = True, code: str = "invalid_value",
-):
-    """An exact decimal within bounds and with at most `places` decimal places."""
-
-    def check(value: Any) -> Decimal | None:
-        if value is None and nullable:
-            return None
-        number = to_decimal(value)
-        if exclusive_minimum and number <= minimum:
-            raise fail(code, f"must be greater than {minimum}")
-        if number < minimum:
-            raise fail(code, f"must be at least {minimum}")
-        if maximum is not None and number > maximum:
-            raise fail(code, f"must be at most {maximum}")
-        if number >= below:
-            raise fail(code, f"must be less than {below:,}")
-        if decimal_places(number) > places:
-            raise fail(code, f"must have at most {places} decimal places")
-        return number
-
-    schema: dict[str, Any] = {
-        "oneOf": [{"type": "number"}, {"type": "string", "pattern": _NUMERIC.pattern}],
-        "description": f"an exact decimal (JSON number or numeric string), at most {places} decimal places; returned as a string",
-    }
-    return Annotated[Decimal | None if nullable else Decimal, BeforeValidator(check), WithJsonSchema(_nullable(schema, nullable))]
 
 
 def date(*, code: str, nullable: bool = True):

@@ -159,11 +159,8 @@ def _write_creates(actor: User, plans: list[_Plan], settings: AppSettings) -> No
             "created_at": now, "updated_at": now, "submitted_at": now if approved else None,
             "approved_at": now if approved else None,
         })
-    bulk.insert_rows(PurchaseOrder, rows)
-    ids = dict(PurchaseOrder.select(PurchaseOrder.po_number, PurchaseOrder.id)
-               .where(PurchaseOrder.po_number.in_([p.outcome.po_number for p in plans])).tuples())
-    for plan in plans:
-        plan.outcome.po_id = ids[plan.outcome.po_number]
+    for plan, po_id in zip(plans, bulk.insert_rows(PurchaseOrder, rows, returning_ids=True)):
+        plan.outcome.po_id = po_id
     write_lines_many([(p.outcome.po_id, [], p.state.lines, p.state.currency) for p in plans])
     _audit(actor, [(p, {"status": [None, p.status], "po_number": [None, p.outcome.po_number],
                         "line_items": {"added": [l.identifier for l in p.state.lines]}}) for p in plans])

@@ -124,7 +124,7 @@ def test_five_hundred_lines_are_allowed():
     assert len(created(line_items=[line(identifier=f"L{i}") for i in range(500)])["line_items"]) == 500
 
 
-@pytest.mark.parametrize("value", [3, 2.5, D("2.5"), "2.5", " 2.5 ", "25e-1", "0"])
+@pytest.mark.parametrize("value", [3, 2.5, D("2.5"), "2.5", " 2.5 ", "25e-1", "0", "1_000"])
 def test_numbers_are_accepted_as_json_numbers_decimals_and_numeric_strings(value):
     quantity = created(line_items=[line(quantity=value)])["line_items"][0]["quantity"]
     assert quantity == D(str(value).strip())
@@ -136,7 +136,7 @@ def test_a_json_float_keeps_its_written_digits():
 
 @pytest.mark.parametrize("value", [
     -1, "-0.5", "NaN", D("NaN"), float("nan"), "Infinity", D("-Infinity"), float("inf"),
-    "1e400", D("1E+400"), "ten", "", "1,000", "1_000", "0x10",
+    "1e400", D("1E+400"), "ten", "", "1,000", "0x10",
 ])
 def test_numbers_that_are_not_finite_non_negative_values_are_invalid_value(value):
     assert line_problems(quantity=value) == [("invalid_value", "/line_items/0/quantity")]
