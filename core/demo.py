@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from core.models import PurchaseOrder, User
-from core.services import dimensions, invoicing, lifecycle, purchase_orders, receiving, settings, skus, vendors
+from core.services import batches, dimensions, invoicing, lifecycle, purchase_orders, receiving, settings, skus, vendors
 from core.services.users import add_user, create_api_key
 
 
@@ -148,6 +148,24 @@ def _receive_and_bill(po_ids: dict[str, int], vendor_ids: dict[str, int], users:
     invoicing.accept_invoice_exception(priya, made["ACME-1003"].id, {"reason": "Price rise agreed with Acme by phone"})
 
 
+def _erp_batches(admin: User, vendor_ids: dict[str, int]) -> None:
+    """A finished ERP sync with one failed item, and one left running slowly enough to watch."""
+    acme, initech = vendor_ids["Acme Tools"], vendor_ids["Initech Services"]
+    sync = [{"external_id": f"SAP-45000{i:02d}", "po_type": "goods", "vendor_id": acme, "status": "approved",
+             "description": f"Monthly consumables, plant {i}", "payment_terms": "Net 30",
+             "line_items": [{"identifier": "Steel bolts M8", "sku_code": "BOLT-M8", "quantity": "500", "rate": "4.50", "tax_rate": "18"},
+                            {"identifier": "Steel nuts M8", "sku_code": "NUT-M8", "quantity": "500", "rate": "0.80", "tax_rate": "18"}]}
+            for i in range(1, 9)]
+    sync.append({"external_id": "SAP-4500099", "po_type": "goods", "vendor_id": acme, "currency": "XYZ",
+                 "line_items": [{"identifier": "Unknown part", "sku_code": "NOPE-1", "quantity": "1", "rate": "10"}]})
+    batches.enqueue(admin, {"purchase_orders": sync}, idempotency_key="demo-sync-1")
+    batches.run_pending("demo")
+    slow = [{"external_id": f"SAP-46000{i:02d}", "po_type": "services", "matching": "two_way", "vendor_id": initech,
+             "description": f"Field service visit {i}", "line_items": [{"identifier": "Technician day", "quantity": "1", "rate": "12000"}]}
+            for i in range(1, 41)]
+    batches.enqueue(admin, {"purchase_orders": slow}, chunk_size=1, pause_seconds=3)  # about two minutes
+
+
 def seed(today: dt.date | None = None) -> Demo:
     """Fill an empty database with demo people, reference data and purchase orders."""
     today = today or dt.date.today()
@@ -167,5 +185,6 @@ def seed(today: dt.date | None = None) -> Demo:
         by_description[body["description"]] = purchase_orders.create_po(requester, body, today=today).po.id
     _decide(by_description, users)
     _receive_and_bill(by_description, vendor_ids, users, today)
+    _erp_batches(admin, vendor_ids)
     key, _ = create_api_key(admin.email, name="demo")
     return Demo(admin.email, key, users)

@@ -83,7 +83,8 @@ def new_po(values: dict[str, Any], catalog: Catalog, today: dt.date, shape: list
     problems = list(shape)
     vendor, found = resolve_vendor(values.get("vendor_id"), catalog)
     problems += found
-    matching = values.get("matching") if not broken("/matching") else None
+    # Absent means the default (an ERP item is parsed without defaults); broken means unknown.
+    matching = (values.get("matching") or Matching.three_way) if not broken("/matching") else None
     currency = values.get("currency")
     if currency is None and not broken("/currency"):
         currency = (vendor.currency if vendor and vendor.currency else None) or catalog.base_currency

@@ -313,3 +313,11 @@ def test_returning_to_the_base_currency_resets_the_rate_to_1():
 def test_a_patch_that_changes_nothing_is_not_a_change(body):
     out = patch(body)
     assert (out.problems, out.changed) == ([], False)
+
+
+def test_an_item_that_does_not_say_its_matching_is_three_way_and_its_skus_are_checked():
+    # ERP items are parsed without defaults: an absent `matching` must still mean three-way.
+    values = {"po_type": "goods", "line_items": [{"identifier": "Bolts", "quantity": D("1"), "rate": D("1"), "sku_code": "NOPE"}]}
+    state, problems = new_po(values, Catalog("INR"), dt.date(2026, 11, 20), [])
+    assert state.matching == "three_way"
+    assert [(p.code, p.pointer) for p in problems] == [("sku_not_found", "/line_items/0/sku_code")]
