@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import JOIN
 
 from core.errors import not_found
-from core.models import Dimension, Invoice, InvoiceLine, InvoiceLineDimension, PoLine, PurchaseOrder, Receipt, ReceiptLine, User, Vendor
+from core.models import Dimension, Invoice, InvoiceLine, InvoiceLineDimension, PoLine, Receipt, ReceiptLine, User, Vendor
 from core.money import display_rate, plain, round_amount
 from core.queries.params import Args, Reader
 from core.queries.purchase_orders import get_po

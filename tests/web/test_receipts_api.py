@@ -4,7 +4,6 @@ import pytest
 
 from core.models import Receipt, ReceiptLine
 from tests.factories import line, make_sku
-from tests.web.test_invoices_api import desk  # noqa: F401  (the fixture the tests use)
 
 
 def quantities(po):
