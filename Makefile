@@ -25,8 +25,11 @@ serve: install
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then exit 0; fi; exit $$rc
 
+# Several minutes: 100k POs for the list, 10k invoices, repeated ERP batches (and PostgreSQL when it answers).
 bench: install
 	$(BIN)/python bench/list.py
+	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/bulk.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache podesk-demo.db*
