@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Any, Callable
 
 from flask import Blueprint
@@ -12,6 +12,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from core.errors import ERROR_CODES
+from core.services.access import require_role
+from core.types import Role
+from web.auth import actor
 from web import schemas
 
 REF = "#/components/schemas/{model}"
@@ -51,8 +54,17 @@ def route(
     """Register a view on `bp` and describe it for the OpenAPI document."""
 
     def decorate(view: Callable) -> Callable:
-        bp.add_url_rule(rule, endpoint=view.__name__, view_func=view, methods=[method])
         path = (bp.url_prefix or "") + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+        guarded = view
+        if role not in (None, "viewer"):
+            # The declared role is enforced, not only documented: reads such as /batches have no
+            # service to check it, and writes are checked again by their service.
+            @wraps(view)
+            def guarded(*args, **kwargs):
+                require_role(actor(), Role(role), f"{method} {path}")
+                return view(*args, **kwargs)
+
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=guarded, methods=[method])
         OPERATIONS.append(Operation(method, path, summary, role, body, body_optional, response, status, errors, params, tag))
         return view
 

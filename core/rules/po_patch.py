@@ -32,10 +32,10 @@ def _current(state: PoState, name: str) -> Any:
     return state.vendor.id if name == "vendor_id" and state.vendor else getattr(state, name, None)
 
 
-def _conflicts(current: PoState, values: dict[str, Any]) -> list[Problem]:
+def _conflicts(current: PoState, values: dict[str, Any], lines_changed: bool) -> list[Problem]:
     status = current.status
     changing = [n for n in values if n != "line_items" and values[n] != _current(current, n) and n not in IMMUTABLE]
-    if values.get("line_items"):
+    if lines_changed:  # lines sent exactly as they are change nothing, like any unchanged field
         changing.append("line_items")
     if status in FINAL:
         return [Problem("po_not_editable", f"a {status} purchase order cannot be changed", pointer(n)) for n in changing]
@@ -132,7 +132,6 @@ def patched_po(current: PoState, values: dict[str, Any], catalog: Catalog, shape
     for name in IMMUTABLE:
         if name in values and values[name] != getattr(current, name):
             out.problems.append(Problem("immutable_field", f"{name} can never be changed", pointer(name)))
-    out.conflicts = _conflicts(current, values) if not erp_approved or current.status in FINAL else []
     for name in PoState.HEADER_FIELDS:
         if name in values and not broken(pointer(name)):
             setattr(state, name, values[name])
@@ -146,6 +145,8 @@ def patched_po(current: PoState, values: dict[str, Any], catalog: Catalog, shape
     placed, found, resolved = _apply_lines(state, values.get("line_items") or [], catalog, broken)
     out.problems += found
     state.lines = [line for _, line in placed]
+    if not erp_approved or current.status in FINAL:
+        out.conflicts = _conflicts(current, values, state.lines != current.lines)
     out.problems += _line_problems(placed, state, state.matching != current.matching, resolved)
     out.problems += header_problems(state, catalog, broken)
     if state.currency:

@@ -44,18 +44,21 @@ def _item_keys(item: dict) -> tuple[str | None, str | None]:
 
 
 def _duplicates(items: list[dict]) -> dict[int, Problem]:
-    """Items whose key an earlier item of the same batch already has: they fail at once."""
+    """Items naming an external_id or po_number that an earlier item of the batch already names.
+
+    They fail at once: which of two items for one PO wins must not depend on how the batch is
+    split into chunks.
+    """
     first: dict[tuple[str, str], int] = {}
     failed = {}
     for index, item in enumerate(items):
         ext, num = _item_keys(item)
-        key = ("external_id", ext) if ext else ("po_number", num) if num else None
-        if key is None:
+        keys = [k for k in (("external_id", ext), ("po_number", num)) if k[1]]
+        clash = next((k for k in keys if k in first), None)
+        if clash is not None:
+            failed[index] = Problem(f"duplicate_{clash[0]}", f"{clash[0]} {clash[1]!r} is also in item {first[clash]} of this batch; send each PO once", f"/{clash[0]}")
             continue
-        if key in first:
-            failed[index] = Problem(f"duplicate_{key[0]}", f"{key[0]} {key[1]!r} is also item {first[key]} of this batch; send each PO once", f"/{key[0]}")
-        else:
-            first[key] = index
+        first.update({k: index for k in keys})
     return failed
 
 

@@ -16,6 +16,7 @@ from core.errors import Problem
 from core.fields import utcnow
 from core.models import PoApproval, PurchaseOrder, User
 from core.rules.po_patch import patched_po
+from core.rules.progress import billing_status, closes_itself, receipt_status
 from core.rules.purchase_orders import new_po, submit_warnings
 from core.rules.state import PoState
 from core.schemas.parse import parse
@@ -31,6 +32,7 @@ HEADER_WRITES = (
     "po_type", "matching", "po_date", "delivery_date", "currency", "exchange_rate", "gstin", "description",
     "payment_terms", "terms_and_conditions", "notes", "vendor", "vendor_name", "subtotal", "tax_total", "total",
     "total_base", "status", "approval_level", "submitted_at", "approved_at", "version", "updated_at",
+    "receipt_status", "billing_status",
 )
 
 
@@ -53,6 +55,7 @@ class _Plan:
     action: str  # created | imported | updated
     existing: PurchaseOrder | None = None
     before: PoState | None = None
+    closed: bool = False  # done once the ERP's change applied: it closes itself
 
 
 def _key(values: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -178,22 +181,34 @@ def _write_updates(actor: User, plans: list[_Plan], settings: AppSettings) -> No
     rows = []
     for plan in changed:
         po, approving = plan.existing, plan.status == PoStatus.approved and plan.existing.status != PoStatus.approved
+        # Lines may now be cut to what was received or billed: the derived statuses follow, and a PO
+        # that is done closes itself, as after a receipt or an invoice.
+        receipt = receipt_status((l.quantity, l.quantity_received) for l in plan.state.lines).value
+        billing = billing_status((l.quantity, l.quantity_billed) for l in plan.state.lines).value
+        if closes_itself(plan.status, plan.state.matching, receipt, billing):
+            plan.status, plan.closed = PoStatus.closed, True
         rows.append({
             "id": po.id, **header_row(plan.state, settings.base_currency), "status": plan.status,
             "approval_level": None if approving else po.approval_level,
             "submitted_at": po.submitted_at or (now if approving else None),
             "approved_at": now if approving else po.approved_at, "version": po.version + 1, "updated_at": now,
+            "receipt_status": receipt, "billing_status": billing,
         })
     bulk.update_rows(PurchaseOrder, rows, HEADER_WRITES)
     write_lines_many([(p.existing.id, p.before.lines, p.state.lines, p.state.currency) for p in changed])
-    pending = [p.existing.id for p in changed if p.existing.status == PoStatus.pending_approval and p.status == PoStatus.approved]
-    if pending:
-        PoApproval.delete().where(PoApproval.po.in_(pending)).execute()
+    # Levels of an earlier submission (pending or rejected) mean nothing once the ERP approved the PO.
+    superseded = [p.existing.id for p in changed if p.existing.status != PoStatus.approved and p.action == "imported"]
+    if superseded:
+        PoApproval.delete().where(PoApproval.po.in_(superseded)).execute()
     base = settings.base_currency
     _audit(actor, [(p, {**audit.diff(audited(header_row(p.before, base)), audited(header_row(p.state, base))),
                         **({"status": [p.existing.status, p.status]} if p.status != p.existing.status else {})}) for p in changed])
+    closed = [p for p in changed if p.closed]
+    audit.record_many("purchase_order", actor, [(p.outcome.po_id, "closed", {"status": [PoStatus.approved.value, PoStatus.closed.value]}) for p in closed])
     for plan in changed:
         plan.outcome.events.append(events.DomainEvent(events.PO_UPDATED, plan.outcome.po_id, actor.id, {"source": "erp"}))
+        if plan.closed:
+            plan.outcome.events.append(events.DomainEvent(events.PO_CLOSED, plan.outcome.po_id, actor.id, {"automatic": True}))
 
 
 def _audit(actor: User, entries: list[tuple[_Plan, dict]]) -> None:
