@@ -31,8 +31,8 @@ def _int(name: str, value: str | None, default: int) -> int:
 class Settings:
     """Everything podesk reads from its environment; built once per process and passed in."""
 
-    database_url: str = DEFAULT_DATABASE_URL
-    secret_key: str | None = None
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
+    secret_key: str | None = field(default=None, repr=False)
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
     slack_app_token: str | None = field(default=None, repr=False)

@@ -6,15 +6,24 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 from peewee import Database
 
 from core.config import Settings
 from core.db import bind, database, open_database
+from core.schemas.types import MAX_ID
 from web import errors
 from web.auth import RateLimiter
 from web.jsonio import JSONProvider
 
 MAX_BODY = 5 * 1024 * 1024
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a URL: an id that fits the database (anything larger is simply not found)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 @dataclass
@@ -49,6 +58,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
         if not database.is_closed():
             database.close()  # back to the pool
 
+    app.url_map.converters["int"] = IdConverter
     errors.register(app)
     from web.api import api
 

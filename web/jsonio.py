@@ -55,6 +55,8 @@ def body() -> Any:
         raise invalid("invalid_json", f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise invalid("invalid_json", "the body nests too deeply") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise invalid("invalid_json", f"the body is not acceptable JSON: {exc}") from None
 
 
 def listing(data: list, meta: dict, status: int = 200) -> tuple[dict, int]:

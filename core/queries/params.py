@@ -16,7 +16,8 @@ from core.types import AMOUNT_PLACES
 
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
-_INT = re.compile(r"^\d{1,9}$")
+_INT = re.compile(r"^\d{1,10}$")
+MAX_ID = 2**31 - 1
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Args = Mapping[str, Sequence[str]]  # every value of each query parameter, as given
@@ -77,9 +78,9 @@ class Reader:
     def ints(self, name: str) -> list[int]:
         found = self.values(name)
         for value in found:
-            if not _INT.match(value) or int(value) < 1:
+            if not _INT.match(value) or not 1 <= int(value) <= MAX_ID:
                 self._bad("invalid_value", name, f"{value!r} is not a positive integer id")
-        return [int(v) for v in found if _INT.match(v) and int(v) >= 1]
+        return [int(v) for v in found if _INT.match(v) and 1 <= int(v) <= MAX_ID]
 
     def date(self, name: str) -> dt.date | None:
         value = self.one(name)

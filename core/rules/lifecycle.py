@@ -15,7 +15,9 @@ TRANSITIONS: dict[str, dict[PoStatus, frozenset[PoStatus]]] = {
     "cancel": {D: frozenset({X}), P: frozenset({X}), A: frozenset({X})},
     "close": {A: frozenset({C})},
     "edit": {R: frozenset({D})},  # editing a rejected PO makes it a draft again
-    "import": {D: frozenset({A}), A: frozenset({A})},  # the ERP says it is approved (bulk upsert)
+    # The ERP, the source of truth, says it is approved (bulk upsert): whatever podesk's own approval
+    # round had reached.
+    "import": {D: frozenset({A}), P: frozenset({A}), R: frozenset({A}), A: frozenset({A})},
 }
 # What the receipts and invoices issue adds: a fully billed (and received) PO closes itself.
 TRANSITIONS["auto_close"] = {A: frozenset({C})}

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from core.errors import Problem, pointer
-from core.money import line_money
+from core.money import line_money, multiply
 from core.rules.state import Catalog, DimensionRef, LineState, SkuRef
 from core.types import Matching
 
@@ -75,8 +75,9 @@ def duplicate_identifiers(lines: Iterable[tuple[str, LineState]]) -> list[Proble
     return problems
 
 
-def amount_problems(lines: Iterable[tuple[str, LineState]], currency: str) -> list[Problem]:
-    """Lines whose amount would be too large to keep exactly, and a PO total that would be."""
+def amount_problems(lines: Iterable[tuple[str, LineState]], currency: str, exchange_rate: Decimal | None = None) -> list[Problem]:
+    """Lines whose amount would be too large to keep exactly, and a total (or its value in the base
+    currency) that would be."""
     problems = []
     total = Decimal(0)
     for at, line in lines:
@@ -88,6 +89,8 @@ def amount_problems(lines: Iterable[tuple[str, LineState]], currency: str) -> li
         total += money.amount + money.tax
     if not problems and total >= AMOUNT_LIMIT:
         problems.append(Problem("invalid_value", f"the PO total must be less than {AMOUNT_LIMIT:,}", "/line_items"))
+    elif not problems and exchange_rate is not None and multiply(total, exchange_rate) >= AMOUNT_LIMIT:
+        problems.append(Problem("invalid_value", f"the total in the base currency (total × exchange_rate) must be less than {AMOUNT_LIMIT:,}", "/exchange_rate"))
     return problems
 
 

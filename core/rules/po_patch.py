@@ -150,11 +150,19 @@ def patched_po(current: PoState, values: dict[str, Any], catalog: Catalog, shape
     out.problems += _line_problems(placed, state, state.matching != current.matching, resolved)
     out.problems += header_problems(state, catalog, broken)
     if state.currency:
-        out.problems += amount_problems([(at or "/line_items", l) for at, l in placed], state.currency)
+        out.problems += amount_problems([(at or "/line_items", l) for at, l in placed], state.currency, state.exchange_rate)
     if erp_approved:
         out.conflicts += activity_conflicts(current, placed)
+    out.conflicts += invoiced_removals(current, placed)
     out.changed = state != current
     return out
+
+
+def invoiced_removals(current: PoState, placed: list[tuple[str | None, LineState]]) -> list[Problem]:
+    """Lines an invoice is paired with cannot be removed: the invoice would lose its PO line."""
+    kept = {line.id for _, line in placed}
+    return [Problem("po_has_activity", f"line {line.identifier!r} is on an invoice; it cannot be removed", "/line_items")
+            for line in current.lines if line.invoiced and line.id not in kept]
 
 
 def activity_conflicts(current: PoState, placed: list[tuple[str | None, LineState]]) -> list[Problem]:
@@ -163,7 +171,7 @@ def activity_conflicts(current: PoState, placed: list[tuple[str | None, LineStat
     problems = []
     for line in current.lines:
         floor = max(line.quantity_received, line.quantity_billed)
-        if floor <= 0:
+        if floor <= 0 or line.invoiced and line.id not in after:
             continue
         if line.id not in after:
             problems.append(Problem("po_has_activity", f"line {line.identifier!r} has {floor} received or billed; it cannot be removed", "/line_items"))

@@ -113,7 +113,7 @@ def new_po(values: dict[str, Any], catalog: Catalog, today: dt.date, shape: list
     problems += header_problems(state, catalog, broken)
     problems += duplicate_identifiers((at, l) for at, l in placed if not broken(at + "/identifier"))
     if currency:
-        problems += amount_problems(placed, currency)
+        problems += amount_problems(placed, currency, rate)
     return state, problems
 
 

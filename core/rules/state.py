@@ -55,6 +55,7 @@ class LineState:
     id: int | None = None
     quantity_received: Decimal = Decimal(0)
     quantity_billed: Decimal = Decimal(0)
+    invoiced: bool = field(default=False, compare=False)  # an invoice line is paired with it
 
 
 @dataclass

@@ -20,6 +20,7 @@ from stdnum.in_ import gstin as stdnum_gstin
 from core.money import is_currency
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_ID = 2**31 - 1  # ids are 32-bit serials on PostgreSQL
 _UPPER_WORD = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
@@ -115,11 +116,11 @@ def integer_id(*, nullable: bool = True, code: str = "invalid_value"):
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             raise fail("invalid_type", "must be an integer id")
-        if value < 1 or value > 2**53:
+        if value < 1 or value > MAX_ID:
             raise fail(code, "must be a positive integer id")
         return value
 
-    return Annotated[int | None if nullable else int, BeforeValidator(check), WithJsonSchema(_nullable({"type": "integer", "minimum": 1}, nullable))]
+    return Annotated[int | None if nullable else int, BeforeValidator(check), WithJsonSchema(_nullable({"type": "integer", "minimum": 1, "maximum": MAX_ID}, nullable))]
 
 
 def boolean(*, nullable: bool = False):

@@ -14,7 +14,7 @@ import logging
 import uuid
 from typing import Any
 
-from peewee import Case, IntegrityError
+from peewee import Case, IntegrityError, InterfaceError, OperationalError
 
 from core import bulk, events
 from core.audit import jsonable
@@ -141,6 +141,8 @@ def _upsert_isolating(actor: User, items: list[BatchItem]) -> list[Outcome]:
     try:
         with database.atomic():
             return upsert_many(actor, payloads)
+    except (OperationalError, InterfaceError):
+        raise  # the database, not an item: the whole chunk is retried on the next tick
     except Exception:
         log.exception("a chunk of batch %s failed as a whole; retrying its items one by one", items[0].batch_id)
     outcomes = []
@@ -148,6 +150,8 @@ def _upsert_isolating(actor: User, items: list[BatchItem]) -> list[Outcome]:
         try:
             with database.atomic():
                 outcomes += upsert_many(actor, [(index, payload)])
+        except (OperationalError, InterfaceError):
+            raise
         except Exception:
             log.exception("item %s of batch %s failed unexpectedly", index, items[0].batch_id)
             outcomes.append(Outcome(index, "failed", errors=[Problem("internal_error", "this item could not be processed; it has been logged")]))

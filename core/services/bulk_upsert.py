@@ -24,7 +24,8 @@ from core.schemas.purchase_orders import PurchaseOrderImport
 from core.services._common import locked
 from core.services.catalog import collect, load_catalog
 from core.services.numbering import next_po_numbers
-from core.services.po_store import audited, header_row, load_states, write_lines_many
+from core.rules import lifecycle as transitions
+from core.services.po_store import audited, header_row, line_changes, load_states, write_lines_many
 from core.services.settings import AppSettings, get_settings
 from core.types import PoStatus
 
@@ -106,6 +107,9 @@ def _plan_create(index: int, values: dict, shape: list, catalog, today: dt.date,
 def _plan_update(index: int, values: dict, shape: list, catalog, po: PurchaseOrder, before: PoState) -> _Plan | Outcome:
     ext, num = _key(values)
     approved = values.get("status") == "approved"
+    if approved and not transitions.allowed("import", po.status):
+        return Outcome(index, "failed", po.id, po.po_number, po.external_id, [Problem(
+            "po_not_editable", f"a {po.status} PO cannot be imported as approved", "/status")])
     patch = {k: v for k, v in values.items() if k != "status"}
     if "line_items" in values:
         patch["line_items"] = _line_ops(before, values["line_items"])
@@ -129,6 +133,7 @@ def upsert_many(actor: User, items: list[tuple[int, Any]], *, today: dt.date | N
     states = load_states(list({p.id: p for p in [*by_ext.values(), *by_num.values()]}.values()))
     catalog = load_catalog(collect(v for _, v, _ in parsed), settings.base_currency)
     taken = set(by_num)
+    planned: dict[int, int] = {}  # PO id → the item already planning it
     plans: list[_Plan | Outcome] = []
     for index, values, shape in parsed:
         ext, num = _key(values)
@@ -138,7 +143,12 @@ def upsert_many(actor: User, items: list[tuple[int, Any]], *, today: dt.date | N
         po = by_ext.get(ext) if ext else by_num.get(num)
         if po is None:
             plans.append(_plan_create(index, values, shape, catalog, today, taken))
+        elif po.id in planned:  # two items naming one PO by different keys: the second would undo the first
+            key = "/external_id" if ext else "/po_number"
+            plans.append(Outcome(index, "failed", po.id, po.po_number, po.external_id, [Problem(
+                f"duplicate_{key[1:]}", f"item {planned[po.id]} of this batch already updates PO {po.po_number}; send each PO once", key)]))
         else:
+            planned[po.id] = index
             plans.append(_plan_update(index, values, shape, catalog, po, states[po.id]))
     valid = [p for p in plans if isinstance(p, _Plan)]
     _write_creates(actor, [p for p in valid if p.existing is None], settings)
@@ -201,14 +211,24 @@ def _write_updates(actor: User, plans: list[_Plan], settings: AppSettings) -> No
     if superseded:
         PoApproval.delete().where(PoApproval.po.in_(superseded)).execute()
     base = settings.base_currency
-    _audit(actor, [(p, {**audit.diff(audited(header_row(p.before, base)), audited(header_row(p.state, base))),
-                        **({"status": [p.existing.status, p.status]} if p.status != p.existing.status else {})}) for p in changed])
+    _audit(actor, [(p, _update_changes(p, base)) for p in changed])
     closed = [p for p in changed if p.closed]
     audit.record_many("purchase_order", actor, [(p.outcome.po_id, "closed", {"status": [PoStatus.approved.value, PoStatus.closed.value]}) for p in closed])
     for plan in changed:
         plan.outcome.events.append(events.DomainEvent(events.PO_UPDATED, plan.outcome.po_id, actor.id, {"source": "erp"}))
+        if plan.action == "imported" and plan.existing.status != PoStatus.approved:
+            plan.outcome.events.append(events.DomainEvent(events.PO_APPROVED, plan.outcome.po_id, actor.id, {"imported": True}))
         if plan.closed:
             plan.outcome.events.append(events.DomainEvent(events.PO_CLOSED, plan.outcome.po_id, actor.id, {"automatic": True}))
+
+
+def _update_changes(plan: _Plan, base: str) -> dict[str, Any]:
+    changes = audit.diff(audited(header_row(plan.before, base)), audited(header_row(plan.state, base)))
+    if plan.status != plan.existing.status:
+        changes["status"] = [plan.existing.status, plan.status]
+    if lines := line_changes(plan.before.lines, plan.state.lines):
+        changes["line_items"] = lines
+    return changes
 
 
 def _audit(actor: User, entries: list[tuple[_Plan, dict]]) -> None:

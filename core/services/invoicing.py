@@ -10,6 +10,8 @@ from core.errors import Problem, ValidationFailed, conflict, not_found
 from core.fields import utcnow
 from core.models import Dimension, Invoice, InvoiceLine, InvoiceLineDimension, PurchaseOrder, User, Vendor
 from core.money import line_money, po_totals
+from core.rules.lines import amount_problems
+from core.rules.state import LineState
 from core.rules.matching import (
     MATCHED,
     InvoiceLineFacts,
@@ -89,6 +91,10 @@ def register_invoice(actor: User, body: Any) -> Invoice:
     values, problems = parse(InvoiceCreate, body)
     with database.atomic():
         found, dims = _references(values)
+        if values.get("currency") and not any(p.pointer and p.pointer.startswith("/lines") for p in problems):
+            found += [p.at("") if p.pointer else p for p in amount_problems(
+                [(f"/lines/{i}", LineState(l["description"], l["quantity"], l["unit_price"], l["tax_rate"]))
+                 for i, l in enumerate(values.get("lines") or []) if l], values["currency"])]
         if problems or found:
             raise ValidationFailed(problems + found)
         key = values["invoice_number"].upper()

@@ -11,7 +11,7 @@ from typing import Any
 
 from core import audit, events
 from core.db import database
-from core.errors import Conflict, PermissionDenied, Problem, ValidationFailed, VersionMismatch, conflict
+from core.errors import Conflict, PermissionDenied, Problem, ValidationFailed, conflict
 from core.fields import utcnow
 from core.models import PoLine, PurchaseOrder, User
 from core.rules import lifecycle as transitions
@@ -19,18 +19,11 @@ from core.rules.approval import FrozenLevel, to_ask
 from core.rules.purchase_orders import submit_warnings
 from core.schemas.actions import ApproveBody, CancelBody, CloseBody, RejectBody, SubmitBody
 from core.services import approval_store
-from core.services._common import get_locked, parsed
+from core.services._common import locked_po, parsed
 from core.services.access import require_role
 from core.services.po_store import load_state
 from core.services.settings import AppSettings, get_settings
 from core.types import PoStatus, Role
-
-
-def _locked_po(po_id: int, expected_version: int | None) -> PurchaseOrder:
-    po = get_locked(PurchaseOrder, po_id, "purchase order")
-    if expected_version is not None and po.version != expected_version:
-        raise VersionMismatch([Problem("version_mismatch", f"the PO is at version {po.version}, not {expected_version}; reload it and try again")])
-    return po
 
 
 def move(po: PurchaseOrder, values: dict[str, Any]) -> None:
@@ -67,9 +60,9 @@ def submit_locked(po: PurchaseOrder, actor: User, settings: AppSettings) -> list
 def submit_po(actor: User, po_id: int, body: Any = None, *, expected_version: int | None = None) -> PurchaseOrder:
     """Submit a draft for approval (or straight to approved when no level applies)."""
     require_role(actor, Role.requester, "submitting purchase orders")
-    parsed(SubmitBody, body or {})
+    parsed(SubmitBody, {} if body is None else body)
     with database.atomic():
-        po = _locked_po(po_id, expected_version)
+        po = locked_po(po_id, expected_version)
         transitions.check("submit", po.status)
         warnings = submit_warnings(load_state(po))
         if warnings:
@@ -102,9 +95,9 @@ def _current_level(po: PurchaseOrder, actor: User, asked_level: int | None) -> a
 def approve_po(actor: User, po_id: int, body: Any = None, *, expected_version: int | None = None) -> PurchaseOrder:
     """Approve the PO's current level: on to the next level, or approved after the last one."""
     require_role(actor, Role.approver, "approving purchase orders")
-    values = parsed(ApproveBody, body or {})
+    values = parsed(ApproveBody, {} if body is None else body)
     with database.atomic():
-        po = _locked_po(po_id, expected_version)
+        po = locked_po(po_id, expected_version)
         transitions.check("approve", po.status)
         level = _current_level(po, actor, values.get("level"))
         approval_store.decide(level, "approved", actor, values.get("comment"))
@@ -126,9 +119,9 @@ def approve_po(actor: User, po_id: int, body: Any = None, *, expected_version: i
 def reject_po(actor: User, po_id: int, body: Any = None, *, expected_version: int | None = None) -> PurchaseOrder:
     """Reject the PO at its current level, with a reason; the requester may edit and resubmit it."""
     require_role(actor, Role.approver, "rejecting purchase orders")
-    values = parsed(RejectBody, body or {})
+    values = parsed(RejectBody, {} if body is None else body)
     with database.atomic():
-        po = _locked_po(po_id, expected_version)
+        po = locked_po(po_id, expected_version)
         transitions.check("reject", po.status)
         level = _current_level(po, actor, values.get("level"))
         approval_store.decide(level, "rejected", actor, values["reason"])
@@ -141,9 +134,9 @@ def reject_po(actor: User, po_id: int, body: Any = None, *, expected_version: in
 def cancel_po(actor: User, po_id: int, body: Any = None, *, expected_version: int | None = None) -> PurchaseOrder:
     """Cancel a PO nothing has been received or billed on; its record stays."""
     require_role(actor, Role.requester, "cancelling purchase orders")
-    values = parsed(CancelBody, body or {})
+    values = parsed(CancelBody, {} if body is None else body)
     with database.atomic():
-        po = _locked_po(po_id, expected_version)
+        po = locked_po(po_id, expected_version)
         if po.requested_by_id != actor.id and not Role(actor.role).at_least(Role.admin):
             raise PermissionDenied([Problem("forbidden", "only the PO's requester or an admin can cancel it")])
         transitions.check("cancel", po.status)
@@ -156,14 +149,14 @@ def cancel_po(actor: User, po_id: int, body: Any = None, *, expected_version: in
     return PurchaseOrder.get_by_id(po_id)
 
 
-def close_po(actor: User | None, po_id: int, body: Any = None, *, expected_version: int | None = None, action: str = "close") -> PurchaseOrder:
-    """Close an approved PO (an admin by hand, or podesk itself once it is fully billed)."""
+def close_po(actor: User, po_id: int, body: Any = None, *, expected_version: int | None = None) -> PurchaseOrder:
+    """Close an approved PO by hand (podesk closes one that is done itself: core/services/progress.py)."""
     require_role(actor, Role.admin, "closing purchase orders")
-    values = parsed(CloseBody, body or {})
+    values = parsed(CloseBody, {} if body is None else body)
     with database.atomic():
-        po = _locked_po(po_id, expected_version)
-        transitions.check(action, po.status)
+        po = locked_po(po_id, expected_version)
+        transitions.check("close", po.status)
         move(po, {"status": PoStatus.closed})
         audit.record("purchase_order", po.id, "closed", actor, {"status": [po.status, PoStatus.closed]}, comment=values.get("comment"))
-        events.publish(events.DomainEvent(events.PO_CLOSED, po.id, actor.id if actor else None, {}))
+        events.publish(events.DomainEvent(events.PO_CLOSED, po.id, actor.id, {}))
     return PurchaseOrder.get_by_id(po_id)

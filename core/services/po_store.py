@@ -4,12 +4,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from core import bulk
 from core.db import database
 from core.fields import utcnow
-from core.models import Dimension, LineDimension, PoLine, PurchaseOrder, Sku, User, Vendor
+from core.models import Dimension, InvoiceLine, LineDimension, PoLine, PurchaseOrder, Sku, User, Vendor
 from core.money import line_money, plain, po_totals
 from core.rules.state import DimensionRef, LineState, PoState, SkuRef
 from core.services.catalog import vendor_ref
@@ -33,9 +33,10 @@ def load_states(pos: list[PurchaseOrder]) -> dict[int, PoState]:
     vendor_ids = {po.vendor_id for po in pos if po.vendor_id}
     vendors = {v.id: vendor_ref(v) for v in Vendor.select().where(Vendor.id.in_(list(vendor_ids)))} if vendor_ids else {}
     # Raw rows, converted here: building a model (or even a dict) per line dominated a 1,000-line batch.
+    invoiced = fn.EXISTS(InvoiceLine.select(InvoiceLine.id).where(InvoiceLine.po_line == PoLine.id))
     query = (PoLine.select(PoLine.id, PoLine.po, PoLine.identifier, PoLine.quantity, PoLine.rate, PoLine.tax_rate,
                            PoLine.requested_sku_code, PoLine.requested_sku_name, PoLine.quantity_received,
-                           PoLine.quantity_billed, Sku.id, Sku.code, Sku.name, Sku.active)
+                           PoLine.quantity_billed, Sku.id, Sku.code, Sku.name, Sku.active, invoiced)
              .join(Sku, JOIN.LEFT_OUTER).where(PoLine.po.in_([po.id for po in pos])).order_by(PoLine.po, PoLine.line_no))
     rows = list(database.execute(query))
     dims: dict[int, dict[str, Any]] = {}
@@ -46,12 +47,13 @@ def load_states(pos: list[PurchaseOrder]) -> dict[int, PoState]:
             dims.setdefault(line_id, {})[dim_type] = DimensionRef(dim_id, dim_type, erp_id, active)
     lines: dict[int, list[LineState]] = {}
     for (line_id, po_id, identifier, qty, rate, tax, req_code, req_name, received, billed,
-         sku_id, sku_code, sku_name, sku_active) in rows:
+         sku_id, sku_code, sku_name, sku_active, on_invoice) in rows:
         lines.setdefault(po_id, []).append(LineState(
             id=line_id, identifier=identifier, quantity=_scaled(qty, QUANTITY_PLACES), rate=_scaled(rate, RATE_PLACES),
             tax_rate=_scaled(tax, PERCENT_PLACES), sku=SkuRef(sku_id, sku_code, sku_name, bool(sku_active)) if sku_id else None,
             requested_sku_code=req_code, requested_sku_name=req_name, dimensions=dims.get(line_id, {}),
             quantity_received=_scaled(received, QUANTITY_PLACES), quantity_billed=_scaled(billed, QUANTITY_PLACES),
+            invoiced=bool(on_invoice),
         ))
     return {po.id: _state(po, vendors.get(po.vendor_id), lines.get(po.id, [])) for po in pos}
 
@@ -161,6 +163,39 @@ def _write_dimensions(before: dict[int, dict], after: list[LineState]) -> None:
     bulk.insert_rows(LineDimension, [
         {"line": l.id, "type": t, "dimension": ref.id} for l in changed for t, ref in l.dimensions.items()
     ])
+
+
+def line_changes(before: list[LineState], after: list[LineState]) -> dict[str, Any]:
+    """What changed in a PO's lines, for the audit trail: added, removed and per-line field changes."""
+    old = {l.id: l for l in before}
+    new_ids = {l.id for l in after}
+    changes: dict[str, Any] = {}
+    added = [l.identifier for l in after if l.id not in old]
+    removed = [l.identifier for l in before if l.id not in new_ids]
+    edited = {}
+    for line in after:
+        prev = old.get(line.id)
+        if prev is not None and prev != line:
+            fields = ("identifier", "quantity", "rate", "tax_rate")
+            diff = {f: [getattr(prev, f), getattr(line, f)] for f in fields if getattr(prev, f) != getattr(line, f)}
+            if _sku_shown(prev) != _sku_shown(line):
+                diff["sku_code"] = [_sku_shown(prev), _sku_shown(line)]
+            if prev.dimensions != line.dimensions:
+                diff["dimensions"] = [_dims(prev), _dims(line)]
+            edited[prev.identifier] = diff
+    for key, value in (("added", added), ("removed", removed), ("changed", edited)):
+        if value:
+            changes[key] = value
+    return changes
+
+
+def _sku_shown(line: LineState) -> str | None:
+    """The SKU a line has, or the reference it asked for when that did not resolve."""
+    return line.sku.code if line.sku else line.requested_sku_code or line.requested_sku_name
+
+
+def _dims(line: LineState) -> dict[str, str]:
+    return {t: ref.erp_dimension_id for t, ref in line.dimensions.items()}
 
 
 def set_header(po_id: int, values: dict[str, Any]) -> None:

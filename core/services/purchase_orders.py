@@ -5,24 +5,26 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from peewee import IntegrityError
+
 from core import audit, events
 from core.db import database
-from core.errors import Conflict, Problem, ValidationFailed, VersionMismatch, conflict, not_found
+from core.errors import Conflict, Problem, ValidationFailed, conflict, not_found
 from core.fields import utcnow
-from core.models import PurchaseOrder, User
+from core.models import Invoice, PurchaseOrder, User
 from core.rules import lifecycle as transitions
 from core.rules.po_patch import patched_po
 from core.rules.purchase_orders import new_po, submit_warnings
-from core.rules.state import LineState, PoState
+from core.rules.state import PoState
 from core.schemas.parse import parse
 from core.schemas.actions import CopyBody
 from core.schemas.purchase_orders import PurchaseOrderCreate, PurchaseOrderPatch
 from core.services import lifecycle
-from core.services._common import get_locked, parsed, unique_as_conflict
+from core.services._common import locked_po, parsed
 from core.services.access import require_role
 from core.services.catalog import References, load_catalog
 from core.services.numbering import next_po_numbers
-from core.services.po_store import audited, header_row, insert_po, load_state, set_header, write_lines
+from core.services.po_store import audited, header_row, insert_po, line_changes, load_state, set_header, write_lines
 from core.services.settings import get_settings
 from core.types import PoStatus, Role
 
@@ -45,38 +47,6 @@ def _check_unique(po_number: str | None, external_id: str | None) -> None:
         raise Conflict(problems)
 
 
-def _line_changes(before: list[LineState], after: list[LineState]) -> dict[str, Any]:
-    old = {l.id: l for l in before}
-    new_ids = {l.id for l in after}
-    changes: dict[str, Any] = {}
-    added = [l.identifier for l in after if l.id not in old]
-    removed = [l.identifier for l in before if l.id not in new_ids]
-    edited = {}
-    for line in after:
-        prev = old.get(line.id)
-        if prev is not None and prev != line:
-            fields = ("identifier", "quantity", "rate", "tax_rate")
-            diff = {f: [getattr(prev, f), getattr(line, f)] for f in fields if getattr(prev, f) != getattr(line, f)}
-            if _sku_shown(prev) != _sku_shown(line):
-                diff["sku_code"] = [_sku_shown(prev), _sku_shown(line)]
-            if prev.dimensions != line.dimensions:
-                diff["dimensions"] = [_dims(prev), _dims(line)]
-            edited[prev.identifier] = diff
-    for key, value in (("added", added), ("removed", removed), ("changed", edited)):
-        if value:
-            changes[key] = value
-    return changes
-
-
-def _sku_shown(line: LineState) -> str | None:
-    """The SKU a line has, or the reference it asked for when that did not resolve."""
-    return line.sku.code if line.sku else line.requested_sku_code or line.requested_sku_name
-
-
-def _dims(line: LineState) -> dict[str, str]:
-    return {t: ref.erp_dimension_id for t, ref in line.dimensions.items()}
-
-
 def create_po(actor: User, body: Any, *, today: dt.date | None = None) -> Created:
     """A new draft PO; with `submit: true` submitted at once when complete (else its warnings)."""
     require_role(actor, Role.requester, "creating purchase orders")
@@ -93,9 +63,7 @@ def _create(actor: User, values: dict[str, Any], shape: list[Problem], today: dt
     if problems:
         raise ValidationFailed(problems)
     _check_unique(state.po_number, state.external_id)
-    number = state.po_number or next_po_numbers(settings.po_number_format)[0]
-    with unique_as_conflict("duplicate_po_number", "this PO number or external_id is already used", "/po_number"):
-        po = insert_po(state, po_number=number, requested_by=actor, base_currency=settings.base_currency, status=PoStatus.draft)
+    po = _insert_numbered(state, actor, settings)
     audit.record("purchase_order", po.id, action, actor, _created_changes(po, state, settings.base_currency), comment=comment)
     events.publish(events.DomainEvent(events.PO_CREATED, po.id, actor.id))
     warnings = None
@@ -104,6 +72,25 @@ def _create(actor: User, values: dict[str, Any], shape: list[Problem], today: dt
         if warnings is None:
             lifecycle.submit_locked(po, actor, settings)
     return Created(PurchaseOrder.get_by_id(po.id), warnings)
+
+
+def _insert_numbered(state: PoState, actor: User, settings) -> PurchaseOrder:
+    """Insert the PO under its own number, or the next free one.
+
+    A number someone typed by hand in a transaction not yet committed is invisible to the free-number
+    check; the insert then meets it at the unique index, and the next number is taken instead.
+    """
+    for _ in range(5):
+        number = state.po_number or next_po_numbers(settings.po_number_format)[0]
+        try:
+            with database.atomic():
+                return insert_po(state, po_number=number, requested_by=actor, base_currency=settings.base_currency, status=PoStatus.draft)
+        except IntegrityError as exc:
+            if "external_id" in str(exc):
+                raise conflict("duplicate_external_id", f"external_id {state.external_id!r} is already used by another PO", "/external_id") from exc
+            if state.po_number:
+                raise conflict("duplicate_po_number", f"PO number {number!r} is already used", "/po_number") from exc
+    raise conflict("duplicate_po_number", "no free PO number after several tries; try again")
 
 
 def _copy_body(state: PoState, values: dict[str, Any], po_date: dt.date) -> dict[str, Any]:
@@ -126,7 +113,7 @@ def _copy_body(state: PoState, values: dict[str, Any], po_date: dt.date) -> dict
 def copy_po(actor: User, po_id: int, body: Any = None, *, today: dt.date | None = None) -> Created:
     """A new draft with the header and lines (and their dimensions) of another PO, whatever its status."""
     require_role(actor, Role.requester, "copying purchase orders")
-    values = parsed(CopyBody, body or {})
+    values = parsed(CopyBody, {} if body is None else body)
     with database.atomic():
         source = PurchaseOrder.get_or_none(PurchaseOrder.id == po_id)
         if source is None:
@@ -158,8 +145,7 @@ def update_po(actor: User, po_id: int, body: Any, *, expected_version: int | Non
     require_role(actor, Role.requester, "editing purchase orders")
     values, shape = parse(PurchaseOrderPatch, body, with_defaults=False)
     with database.atomic():
-        po = get_locked(PurchaseOrder, po_id, "purchase order")
-        _check_version(po, expected_version)
+        po = locked_po(po_id, expected_version)
         settings = get_settings()
         before = load_state(po)
         catalog = load_catalog(References().add_po(values), settings.base_currency)
@@ -175,27 +161,22 @@ def update_po(actor: User, po_id: int, body: Any, *, expected_version: int | Non
             changes["status"] = [po.status, PoStatus.draft]
         set_header(po.id, new_row)
         write_lines(po.id, before.lines, after.lines, after.currency)
-        line_changes = _line_changes(before.lines, after.lines)
-        if line_changes:
-            changes["line_items"] = line_changes
+        if lines := line_changes(before.lines, after.lines):
+            changes["line_items"] = lines
         audit.record("purchase_order", po.id, "updated", actor, changes)
         events.publish(events.DomainEvent(events.PO_UPDATED, po.id, actor.id, {"changes": list(changes)}))
     return PurchaseOrder.get_by_id(po_id)
-
-
-def _check_version(po: PurchaseOrder, expected: int | None) -> None:
-    if expected is not None and po.version != expected:
-        raise VersionMismatch([Problem("version_mismatch", f"the PO is at version {po.version}, not {expected}; reload it and try again")])
 
 
 def delete_po(actor: User, po_id: int, *, expected_version: int | None = None) -> None:
     """Delete a draft (anything further along is cancelled instead, so its record stays)."""
     require_role(actor, Role.requester, "deleting purchase orders")
     with database.atomic():
-        po = get_locked(PurchaseOrder, po_id, "purchase order")
-        _check_version(po, expected_version)
+        po = locked_po(po_id, expected_version)
         if po.status != PoStatus.draft:
             raise conflict("po_not_editable", f"only a draft can be deleted (this PO is {po.status}); cancel it instead")
+        if Invoice.select().where(Invoice.po == po.id).exists():
+            raise conflict("po_has_activity", "an invoice names this PO; it can be cancelled, not deleted")
         audit.record("purchase_order", po.id, "deleted", actor, {"po_number": [po.po_number, None]})
         po.delete_instance()
         events.publish(events.DomainEvent(events.PO_DELETED, po.id, actor.id, {"po_number": po.po_number}))

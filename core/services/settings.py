@@ -10,6 +10,7 @@ from core.audit import jsonable
 from core.db import database
 from core.errors import Conflict, Problem, ValidationFailed
 from core.models import PurchaseOrder, Setting, User
+from core.money import decimal_places, minor_units
 from core.schemas.parse import parse
 from core.schemas.reference import SettingsPatch
 from core.services.access import require_role
@@ -110,6 +111,10 @@ def update_settings(actor: User | None, body: Any) -> AppSettings:
         problems += _format_problems(values["po_number_format"])
     if "approval_levels" in values:
         problems += _approver_problems(values["approval_levels"])
+        base = values.get("base_currency") or get_settings().base_currency
+        problems += [Problem("invalid_value", f"min_total has more decimals than {base} has ({minor_units(base)})", f"/approval_levels/{i}/min_total")
+                     for i, level in enumerate(values["approval_levels"])
+                     if level and "min_total" in level and decimal_places(level["min_total"]) > minor_units(base)]
     if problems:
         raise ValidationFailed(problems)
     with database.atomic():

@@ -59,6 +59,7 @@ def update_vendor(actor: User | None, vendor_id: int, body: Any) -> Vendor:
             with unique_as_conflict("duplicate_external_id", "another vendor has this external_id", "/external_id"):
                 vendor.save()
             if "name" in changes:
-                PurchaseOrder.update(vendor_name=vendor.name).where(PurchaseOrder.vendor == vendor.id).execute()
+                PurchaseOrder.update(vendor_name=vendor.name, version=PurchaseOrder.version + 1, updated_at=utcnow()).where(
+                    PurchaseOrder.vendor == vendor.id).execute()
             audit.record("vendor", vendor.id, "updated", actor, changes)
     return vendor

@@ -24,6 +24,8 @@ MOVES = [
     ("close", "approved", "closed"),
     ("edit", "rejected", "draft"),
     ("import", "draft", "approved"),
+    ("import", "pending_approval", "approved"),  # the ERP, the source of truth, approved it
+    ("import", "rejected", "approved"),
     ("import", "approved", "approved"),
     ("auto_close", "approved", "closed"),
 ]

@@ -1,6 +1,8 @@
 """/purchase-orders: create, read, list, update, delete, and the audit trail."""
 from __future__ import annotations
 
+import re
+
 from flask import request, url_for
 
 from core.queries import purchase_orders as q
@@ -45,7 +47,7 @@ def if_match() -> int | None:
     if header is None or header.strip() == "*":
         return None
     value = header.strip().removeprefix("W/").strip('"')
-    return int(value) if value.isdigit() else -1
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else -1
 
 
 @route(api, "/purchase-orders", "POST", summary="Create a purchase order (a draft, or submitted with submit: true)",
