@@ -75,10 +75,3 @@ def migrate(db: Database | None = None) -> list[str]:
     """Apply pending numbered migrations; returns the names applied (none on a current schema)."""
     target = db if db is not None else database.obj
     return Runner(target, directory=str(MIGRATIONS_DIR), table_name=MIGRATIONS_TABLE).up()
-
-
-def pending_migrations(db: Database | None = None) -> list[str]:
-    """Names of migrations not yet applied."""
-    target = db if db is not None else database.obj
-    runner = Runner(target, directory=str(MIGRATIONS_DIR), table_name=MIGRATIONS_TABLE)
-    return [m.name for m in runner.status() if m.applied is None and m.path is not None]

@@ -1,7 +1,7 @@
 """Business errors, named for the condition; the faces translate them (web/errors.py, the bot)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 
@@ -102,23 +102,3 @@ def invalid(code: str, detail: str, ptr: str | None = None) -> ValidationFailed:
 def not_found(what: str, ident: object) -> NotFound:
     """A 404 for a resource named in the URL."""
     return NotFound([Problem("not_found", f"{what} {ident} does not exist")])
-
-
-@dataclass
-class Problems:
-    """A list that collects problems so a rule can report every one at once."""
-
-    items: list[Problem] = field(default_factory=list)
-
-    def add(self, code: str, detail: str, ptr: str | None = None) -> None:
-        self.items.append(Problem(code, detail, ptr))
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        self.items.extend(problems)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def raise_if_any(self, error: type[DomainError] = ValidationFailed) -> None:
-        if self.items:
-            raise error(self.items)

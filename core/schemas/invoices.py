@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict
 
-from core.schemas.purchase_orders import MAX_LINES, Rate, TaxRate, line_list
+from core.schemas.purchase_orders import Rate, TaxRate, line_list
 from core.schemas.types import Dimensions, currency, date, integer_id, native_decimal, text
 from core.types import QUANTITY_PLACES
 
@@ -62,5 +62,3 @@ class AcceptBody(Strict):
 
     reason: text(2000, nullable=False)
 
-
-MAX_RECEIPT_LINES = MAX_LINES
