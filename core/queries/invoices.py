@@ -5,10 +5,10 @@ from typing import Any
 
 
 from core.errors import not_found
-from core.models import Dimension, Invoice, InvoiceLine, InvoiceLineDimension, PoLine, Receipt, ReceiptLine, User, Vendor
+from core.models import Invoice, InvoiceLine, InvoiceLineDimension, PoLine, Receipt, ReceiptLine, User, Vendor
 from core.money import display_rate, plain, round_amount
 from core.queries.params import Args, Reader
-from core.queries.purchase_orders import get_po
+from core.queries.purchase_orders import dimensions_of, get_po
 
 
 def _header(row: dict[str, Any]) -> dict[str, Any]:
@@ -34,12 +34,7 @@ def invoice(invoice_id: int) -> dict[str, Any]:
         raise not_found("invoice", invoice_id)
     cur = row["currency"]
     lines = list(InvoiceLine.select().where(InvoiceLine.invoice == invoice_id).order_by(InvoiceLine.line_no))
-    dims: dict[int, dict[str, str]] = {}
-    if lines:
-        query = (InvoiceLineDimension.select(InvoiceLineDimension.line, InvoiceLineDimension.type, Dimension.erp_dimension_id)
-                 .join(Dimension).where(InvoiceLineDimension.line.in_([l.id for l in lines])).order_by(InvoiceLineDimension.type))
-        for line_id, dim_type, erp_id in query.tuples():
-            dims.setdefault(line_id, {})[dim_type] = erp_id
+    dims = dimensions_of(InvoiceLineDimension, [l.id for l in lines])
     resource = _header(row)
     resource["lines"] = [
         {"id": l.id, "line_no": l.line_no, "description": l.description, "sku_code": l.sku_code,

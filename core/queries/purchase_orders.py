@@ -84,12 +84,7 @@ def purchase_order(po_id: int, *, submit_warnings: dict | None = None) -> dict[s
         raise not_found("purchase order", po_id)
     base = get_settings().base_currency
     lines = list(PoLine.select(PoLine, Sku).join(Sku, JOIN.LEFT_OUTER).where(PoLine.po == po_id).order_by(PoLine.line_no))
-    dims: dict[int, dict[str, str]] = {}
-    if lines:
-        query = (LineDimension.select(LineDimension.line, LineDimension.type, Dimension.erp_dimension_id)
-                 .join(Dimension).where(LineDimension.line.in_([l.id for l in lines])).order_by(LineDimension.type))
-        for line_id, dim_type, erp_id in query.tuples():
-            dims.setdefault(line_id, {})[dim_type] = erp_id
+    dims = dimensions_of(LineDimension, [l.id for l in lines])
     resource = _header(po, base)
     resource["line_items"] = [_line(l, po["currency"], dims.get(l.id, {})) for l in lines]
     resource["submit_warnings"] = submit_warnings
@@ -114,6 +109,17 @@ def approvals(po_id: int, base_currency: str) -> list[dict[str, Any]]:
         }
         for level in load_levels(po_id)
     ]
+
+
+def dimensions_of(table, line_ids: list[int]) -> dict[int, dict[str, str]]:
+    """{line id: {TYPE: erp_dimension_id}} for PO lines (LineDimension) or invoice lines (one query)."""
+    dims: dict[int, dict[str, str]] = {}
+    if line_ids:
+        query = (table.select(table.line, table.type, Dimension.erp_dimension_id).join(Dimension)
+                 .where(table.line.in_(line_ids)).order_by(table.type))
+        for line_id, dim_type, erp_id in query.tuples():
+            dims.setdefault(line_id, {})[dim_type] = erp_id
+    return dims
 
 
 def _filters(r: Reader) -> list:

@@ -4,41 +4,18 @@ Each approver runs in its own thread with its own database connection, released 
 barrier, so their transactions really overlap (on PostgreSQL when PODESK_TEST_DATABASE_URL is set,
 on SQLite otherwise). Several rounds, because one lucky ordering proves little.
 """
-import threading
 
 import pytest
 
-from core.db import database
 from core.errors import Conflict, DomainError
 from core.models import AuditEvent, PoApproval, PurchaseOrder
 from core.services.lifecycle import approve_po, reject_po
 from core.services.purchase_orders import create_po
 from core.services.settings import update_settings
+from tests.concurrency import race
 from tests.factories import line, make_person, make_vendor, po_body
 
 ROUNDS = 8
-
-
-def race(*calls):
-    """Run the calls at the same instant in separate threads; return each one's result or error."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        with database.connection_context():
-            barrier.wait()
-            try:
-                outcomes[index] = call()
-            except DomainError as exc:
-                outcomes[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads)
-    return outcomes
 
 
 @pytest.fixture

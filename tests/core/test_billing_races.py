@@ -5,41 +5,17 @@ Each registration runs in its own thread with its own database connection, relea
 a barrier, so their transactions really overlap (on PostgreSQL when PODESK_TEST_DATABASE_URL is
 set, on SQLite otherwise). Several rounds, because one lucky ordering proves little.
 """
-import threading
 from decimal import Decimal
 
 import pytest
 
-from core.db import database
-from core.errors import DomainError
 from core.models import Invoice, InvoiceLine, PoLine, PurchaseOrder
 from core.services.invoicing import register_invoice
 from core.services.purchase_orders import create_po
+from tests.concurrency import race
 from tests.factories import line, make_person, make_vendor, po_body, unique
 
 ROUNDS = 8
-
-
-def race(*calls):
-    """Run the calls at the same instant in separate threads; return each one's result or error."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        with database.connection_context():
-            barrier.wait()
-            try:
-                outcomes[index] = call()
-            except DomainError as exc:
-                outcomes[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads)
-    return outcomes
 
 
 @pytest.fixture
