@@ -42,7 +42,7 @@ def record(
         entity_id=entity_id,
         action=action,
         actor=actor.id if actor is not None else None,
-        changes=jsonable(changes) if changes else None,
+        changes=changes or None,  # the JSON field writes Decimals and dates as the API shows them
         comment=comment,
     )
 
@@ -60,6 +60,6 @@ def record_many(entity_type: str, actor: User | None, rows: list[tuple[int, str,
     actor_id = actor.id if actor is not None else None
     bulk.insert_rows(AuditEvent, [
         {"entity_type": entity_type, "entity_id": eid, "action": action, "actor": actor_id, "at": now,
-         "changes": jsonable(changes) if changes else None, "comment": None}
+         "changes": changes or None, "comment": None}
         for eid, action, changes in rows
     ])

@@ -43,11 +43,22 @@ class FixedDecimalField(BigIntegerField):
         return Decimal(int(value)).scaleb(-self.places)
 
 
+def json_default(value):
+    """Decimals as exact strings, dates as ISO 8601, timestamps in UTC with Z (as the API shows them)."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 class JSONTextField(TextField):
     """A JSON document stored as text (portable between SQLite and PostgreSQL)."""
 
     def db_value(self, value):
-        return None if value is None else json.dumps(value, separators=(",", ":"))
+        return None if value is None else json.dumps(value, separators=(",", ":"), default=json_default)
 
     def python_value(self, value):
         return None if value is None else json.loads(value)

@@ -23,6 +23,8 @@ class Broken:
         self._pointers = [p.pointer or "" for p in problems]
 
     def __call__(self, at: str) -> bool:
+        if not self._pointers:  # the usual case: nothing was broken
+            return False
         return any(p == at or p.startswith(at + "/") for p in self._pointers)
 
 

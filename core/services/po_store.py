@@ -126,14 +126,14 @@ def write_lines_many(changes: list[tuple[int, list[LineState], list[LineState], 
     gone, changed, renamed, fresh, old_dims, old_rows = [], [], [], [], {}, {}
     for po_id, before, after, currency in changes:
         old = {l.id: (no, l) for no, l in enumerate(before, start=1)}
-        old_rows.update({l.id: line_row(po_id, no, l, currency) for no, l in old.values()})
         gone += list(set(old) - {l.id for l in after})
-        rows = [line_row(po_id, no, l, currency) for no, l in enumerate(after, start=1)]
-        for row, line in zip(rows, after):
+        for no, line in enumerate(after, start=1):
             if line.id is None:
-                fresh.append((row, line))
-            elif (row["line_no"], line) != old[line.id]:
+                fresh.append((line_row(po_id, no, line, currency), line))
+            elif (no, line) != old[line.id]:
+                row = line_row(po_id, no, line, currency)
                 changed.append(row)
+                old_rows[line.id] = line_row(po_id, old[line.id][0], old[line.id][1], currency)
                 if row["identifier"] != old[line.id][1].identifier:
                     renamed.append(row)
         old_dims.update({l.id: l.dimensions for l in before})
