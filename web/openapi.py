@@ -45,6 +45,11 @@ class Operation:
 
 OPERATIONS: list[Operation] = []
 
+PAGING = (
+    Param("page", "from 1", {"type": "integer", "minimum": 1}),
+    Param("per_page", "1–200, default 50", {"type": "integer", "minimum": 1, "maximum": 200}),
+)
+
 
 def route(
     bp: Blueprint, rule: str, method: str, *, summary: str, tag: str, role: str | None = "viewer",

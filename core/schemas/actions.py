@@ -1,16 +1,11 @@
 """Bodies of the lifecycle actions (all optional but reject's reason)."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
 
-from core.schemas.types import date, integer_id, text
+from core.schemas.types import Strict, date, integer_id, text
 
 Comment = text(2000)
 Reason = text(2000, nullable=False)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class SubmitBody(Strict):

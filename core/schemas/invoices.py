@@ -4,17 +4,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
 
 from core.schemas.purchase_orders import Rate, TaxRate, line_list
-from core.schemas.types import Dimensions, currency, date, integer_id, native_decimal, text
+from core.schemas.types import Strict, Dimensions, currency, date, integer_id, native_decimal, text
 from core.types import QUANTITY_PLACES
 
 PositiveQuantity = native_decimal(places=QUANTITY_PLACES, below=Decimal(10) ** 10, exclusive_minimum=True)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ReceiptLineIn(Strict):

@@ -4,9 +4,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from core.schemas.types import (
+    Strict,
     Currency,
     Dimensions,
     Gstin,
@@ -66,10 +67,6 @@ def line_list(item_schema_ref: str, *, min_items: int, field: str = "line_items"
         return value
 
     return BeforeValidator(check), Field(min_length=min_items, max_length=MAX_LINES)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class LineItemCreate(Strict):

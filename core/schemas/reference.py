@@ -4,9 +4,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from core.schemas.types import (
+    Strict,
     UPPER_WORD,
     Currency,
     Email,
@@ -21,10 +22,6 @@ from core.types import AMOUNT_PLACES, PERCENT_PLACES, RATE_PLACES, Role
 
 MAX_BULK_SKUS = 1000
 MAX_APPROVAL_LEVELS = 20
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class VendorCreate(Strict):

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 from stdnum.in_ import gstin as stdnum_gstin
 
@@ -38,6 +38,12 @@ def native_decimal(*, places: int, below: Decimal, maximum: Decimal | None = Non
 def native_text(max_len: int):
     """A trimmed, non-empty string checked by pydantic's own validator (for line fields)."""
     return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_len)]
+
+
+class Strict(BaseModel):
+    """A request body: unknown fields are refused (unknown_field), never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def fail(code: str, message: str) -> PydanticCustomError:

@@ -3,16 +3,12 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.factories import line, make_sku, make_vendor, po_body
+from tests.factories import line, make_sku, make_vendor
 
 
 @pytest.fixture
-def create(api, people):
-    def send(**fields):
-        resp = api.as_(people.requester).post("/purchase-orders", json=po_body(**fields))
-        assert resp.status_code == 201, resp.json
-        return resp.json
-    return send
+def create(new_po):
+    return new_po
 
 
 @pytest.fixture

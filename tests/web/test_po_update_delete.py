@@ -1,17 +1,7 @@
 """PATCH and DELETE /purchase-orders/{id}, and the audit trail they leave."""
 import pytest
 
-from tests.factories import line, make_dimension, make_vendor, po_body
-
-
-@pytest.fixture
-def new_po(api, people):
-    """Create a PO through the API as the requester; its JSON."""
-    def create(**fields):
-        resp = api.as_(people.requester).post("/purchase-orders", json=po_body(**fields))
-        assert resp.status_code == 201, resp.json
-        return resp.json
-    return create
+from tests.factories import line, make_dimension, make_vendor
 
 
 @pytest.fixture

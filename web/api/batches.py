@@ -10,13 +10,9 @@ from web import schemas
 from web.api import api, args
 from web.auth import actor
 from web.jsonio import body, listing
-from web.openapi import Param, route
+from web.openapi import PAGING, Param, route
 
 TAG = "bulk upsert and batches"
-PAGING = (
-    Param("page", "from 1", {"type": "integer", "minimum": 1}),
-    Param("per_page", "1–200, default 50", {"type": "integer", "minimum": 1, "maximum": 200}),
-)
 
 
 @route(api, "/purchase-orders/bulk", "POST", tag=TAG, role="admin", body=BulkUpsert, response=schemas.BatchAccepted,

@@ -14,7 +14,7 @@ from web import schemas
 from web.api import api, args
 from web.auth import actor
 from web.jsonio import body, etagged, listing
-from web.openapi import Param, route
+from web.openapi import PAGING, Param, route
 
 TAG = "purchase orders"
 _MULTI = "repeat the parameter or separate values with commas"
@@ -35,10 +35,8 @@ LIST_PARAMS = (
     Param("external_id", "the ERP's id, exactly"),
     Param("sort", "comma-separated po_number, po_date, delivery_date, created_at, total, vendor_name, status; "
                   "prefix - for descending (default -created_at)"),
-    Param("page", "from 1", {"type": "integer", "minimum": 1}),
-    Param("per_page", "1–200, default 50", {"type": "integer", "minimum": 1, "maximum": 200}),
+    *PAGING,
 )
-PAGING = LIST_PARAMS[-2:]
 
 
 def if_match() -> int | None:
