@@ -31,7 +31,8 @@ from psycopg2.extras import execute_values  # noqa: E402
 from playhouse.test_utils import count_queries  # noqa: E402
 
 from core.db import bind, migrate, open_database  # noqa: E402
-from core.services import batches, skus, vendors  # noqa: E402
+from core import services  # noqa: E402
+from core.services import batches  # noqa: E402
 from core.services.users import add_user  # noqa: E402
 
 POS, LINES = 100, 10
@@ -53,9 +54,9 @@ def fresh(url: str):
     db = bind(open_database(url))
     migrate(db)
     admin = add_user("Bench Admin", "bench@example.com", "admin")
-    vendor = vendors.create_vendor(admin, {"name": "Acme", "currency": "INR"})
-    skus.create_skus(admin, {"skus": [{"code": f"SKU-{k}", "name": f"Part {k}"} for k in range(LINES)]})
-    from core.services.dimensions import create_dimension
+    vendor = services.create_vendor(admin, {"name": "Acme", "currency": "INR"})
+    services.create_skus(admin, {"skus": [{"code": f"SKU-{k}", "name": f"Part {k}"} for k in range(LINES)]})
+    create_dimension = services.create_dimension
 
     create_dimension(admin, {"type": "PROJECT", "erp_dimension_id": "P-1", "name": "Bench"})
     return db, admin, vendor.id
@@ -64,7 +65,7 @@ def fresh(url: str):
 def time_chunks(db, admin, payloads: list[dict]) -> tuple[float, int]:
     """Queue the batches, then time the worker working them off; returns (seconds, statements)."""
     for payload in payloads:
-        batches.enqueue(admin, payload, chunk_size=POS)
+        batches.enqueue_batch(admin, payload, chunk_size=POS)
     with count_queries() as counter:
         started = time.perf_counter()
         while batches.work_chunk("bench"):

@@ -69,6 +69,11 @@ class Settings:
             log_level=(get("PODESK_LOG_LEVEL") or "INFO").upper(),
         )
 
+    @property
+    def slack_enabled(self) -> bool:
+        """True when the Slack bot can run: a bot token, and a signing secret (HTTP) or an app token (Socket Mode)."""
+        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+
     def with_overrides(self, **changes) -> "Settings":
         """A copy with some values replaced (command-line flags win over the environment)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

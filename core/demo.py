@@ -5,7 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from core.models import PurchaseOrder, User
-from core.services import batches, dimensions, invoicing, lifecycle, purchase_orders, receiving, settings, skus, vendors
+from core import services
+from core.services import batches
 from core.services.users import add_user, create_api_key
 
 
@@ -99,11 +100,11 @@ def _purchase_orders(vendor_ids: dict[str, int], today: dt.date) -> list[dict]:
 def _decide(by_description: dict[str, int], users: dict[str, User]) -> None:
     """Walk some POs through approvals, rejections, a cancel and a close, as people would."""
     priya, omar, ravi, asha = (users[e] for e in ("priya@example.com", "omar@example.com", "ravi@example.com", "asha@example.com"))
-    lifecycle.approve_po(priya, by_description["Spare bearings"], {"comment": "Within budget"})
-    lifecycle.approve_po(priya, by_description["Conveyor for plant expansion"], {"comment": "Budgeted in P-100"})
-    lifecycle.reject_po(priya, by_description["Network audit"], {"reason": "Please get a second quote first"})
-    lifecycle.cancel_po(ravi, by_description["Duplicate order of gloves"], {"reason": "Ordered twice by mistake"})
-    lifecycle.close_po(asha, by_description["Last quarter's washers"], {"comment": "Supplier confirmed nothing more will ship"})
+    services.approve_po(priya, by_description["Spare bearings"], comment="Within budget")
+    services.approve_po(priya, by_description["Conveyor for plant expansion"], comment="Budgeted in P-100")
+    services.reject_po(priya, by_description["Network audit"], reason="Please get a second quote first")
+    services.cancel_po(ravi, by_description["Duplicate order of gloves"], reason="Ordered twice by mistake")
+    services.close_po(asha, by_description["Last quarter's washers"], comment="Supplier confirmed nothing more will ship")
 
 
 def _invoice(vendor_id: int, number: str, po_number: str | None, currency: str, lines: list[tuple], today: dt.date) -> dict:
@@ -117,10 +118,10 @@ def _receive_and_bill(po_ids: dict[str, int], vendor_ids: dict[str, int], users:
     number = {d: PurchaseOrder.get_by_id(i).po_number for d, i in po_ids.items()}
     acme, globex, tokyo, gulf = (vendor_ids[n] for n in ("Acme Tools", "Globex Supplies", "Tokyo Parts KK", "Gulf Trading Co"))
     fasteners, drills = "Fasteners for line 3", "Drills for the maintenance crew"
-    receiving.record_receipt(ravi, po_ids[fasteners], {"note": "Truck 1 of 2", "lines": [
+    services.record_receipt(ravi, po_ids[fasteners], {"note": "Truck 1 of 2", "lines": [
         {"identifier": "Steel bolts M8", "quantity": "1000"}, {"identifier": "Steel nuts M8", "quantity": "1000"},
         {"identifier": "Washers M8", "quantity": "1200"}]})
-    receiving.record_receipt(ravi, po_ids[drills], {"lines": [
+    services.record_receipt(ravi, po_ids[drills], {"lines": [
         {"identifier": "Cordless drills", "quantity": "6"}, {"identifier": "Work gloves", "quantity": "20"}]})
     invoices = [
         # matched: fuzzy descriptions, word order and a typo
@@ -144,8 +145,8 @@ def _receive_and_bill(po_ids: dict[str, int], vendor_ids: dict[str, int], users:
         # unmatched: no PO number at all
         _invoice(acme, "ACME-1006", None, "INR", [("Workshop cleaning", "1", "2500", "18")], today),
     ]
-    made = {body["invoice_number"]: invoicing.register_invoice(asha, body) for body in invoices}
-    invoicing.accept_invoice_exception(priya, made["ACME-1003"].id, {"reason": "Price rise agreed with Acme by phone"})
+    made = {body["invoice_number"]: services.register_invoice(asha, body) for body in invoices}
+    services.accept_invoice_exception(priya, made["ACME-1003"].id, reason="Price rise agreed with Acme by phone")
 
 
 def _erp_batches(admin: User, vendor_ids: dict[str, int]) -> None:
@@ -158,12 +159,12 @@ def _erp_batches(admin: User, vendor_ids: dict[str, int]) -> None:
             for i in range(1, 9)]
     sync.append({"external_id": "SAP-4500099", "po_type": "goods", "vendor_id": acme, "currency": "XYZ",
                  "line_items": [{"identifier": "Unknown part", "sku_code": "NOPE-1", "quantity": "1", "rate": "10"}]})
-    batches.enqueue(admin, {"purchase_orders": sync}, idempotency_key="demo-sync-1")
+    services.enqueue_batch(admin, {"purchase_orders": sync}, idempotency_key="demo-sync-1")
     batches.run_pending("demo")
     slow = [{"external_id": f"SAP-46000{i:02d}", "po_type": "services", "matching": "two_way", "vendor_id": initech,
              "description": f"Field service visit {i}", "line_items": [{"identifier": "Technician day", "quantity": "1", "rate": "12000"}]}
             for i in range(1, 41)]
-    batches.enqueue(admin, {"purchase_orders": slow}, chunk_size=1, pause_seconds=3)  # about two minutes
+    services.enqueue_batch(admin, {"purchase_orders": slow}, chunk_size=1, pause_seconds=3)  # about two minutes
 
 
 def seed(today: dt.date | None = None) -> Demo:
@@ -171,18 +172,18 @@ def seed(today: dt.date | None = None) -> Demo:
     today = today or dt.date.today()
     users = {email: add_user(name, email, role) for role, name, email in PEOPLE}
     admin, requester = users["asha@example.com"], users["ravi@example.com"]
-    vendor_ids = {v["name"]: vendors.create_vendor(admin, v).id for v in VENDORS}
-    skus.create_skus(admin, {"skus": [{"code": c, "name": n, "unit": u, "default_rate": r} for c, n, u, r in SKUS]})
+    vendor_ids = {v["name"]: services.create_vendor(admin, v).id for v in VENDORS}
+    services.create_skus(admin, {"skus": [{"code": c, "name": n, "unit": u, "default_rate": r} for c, n, u, r in SKUS]})
     for dim_type, erp_id, name in DIMENSIONS:
-        dimensions.create_dimension(admin, {"type": dim_type, "erp_dimension_id": erp_id, "name": name})
-    settings.update_settings(admin, {"price_tolerance_pct": "2", "price_tolerance_abs": "1", "over_receipt_tolerance_pct": "5",
+        services.create_dimension(admin, {"type": dim_type, "erp_dimension_id": erp_id, "name": name})
+    services.update_settings(admin, {"price_tolerance_pct": "2", "price_tolerance_abs": "1", "over_receipt_tolerance_pct": "5",
                                      "approval_levels": [
         {"min_total": "50000", "approvers": ["approver"]},
         {"min_total": "500000", "approvers": [users["omar@example.com"].id]},
     ]})
     by_description = {}
     for body in _purchase_orders(vendor_ids, today):
-        by_description[body["description"]] = purchase_orders.create_po(requester, body, today=today).po.id
+        by_description[body["description"]] = services.create_po(requester, body, today=today).po.id
     _decide(by_description, users)
     _receive_and_bill(by_description, vendor_ids, users, today)
     _erp_batches(admin, vendor_ids)

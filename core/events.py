@@ -1,33 +1,32 @@
-"""Domain events: services publish what happened; the bot, the scheduler and tests subscribe.
+"""Domain events: what happened, published by services inside the transaction that made it happen.
 
-Events are delivered only after the transaction that caused them commits, so a subscriber never
-hears of a change that was rolled back. A failing subscriber is logged and never undoes a write.
+Publishing hands the event to core's notification rules (core/notifications.py), which write the
+outbox rows that tell the outside world (a Slack DM, a webhook) in that same transaction: if the
+change rolls back, so do its messages, and once it commits nothing can lose them. Delivery is the
+outbox's job (core/outbox.py), never the request's.
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Callable
 
-from core.db import database
 from core.fields import utcnow
 
-log = logging.getLogger(__name__)
-
-# Names services publish. The bot subscribes to these (slack.md); later issues add more.
+# Names services publish (slack.md and api.md's webhook events are built on them).
 PO_CREATED = "po_created"
 PO_UPDATED = "po_updated"
 PO_DELETED = "po_deleted"
-PO_SUBMITTED = "po_submitted"  # data: approvers to ask (user ids) when approval is needed
-PO_LEVEL_APPROVED = "po_level_approved"
+PO_SUBMITTED = "po_submitted"  # data: level, approvers to ask (user ids) when approval is needed
+PO_LEVEL_APPROVED = "po_level_approved"  # data: level, next_level, approvers of the next level
 PO_APPROVED = "po_approved"
-PO_REJECTED = "po_rejected"
+PO_REJECTED = "po_rejected"  # data: level, reason
 PO_CANCELLED = "po_cancelled"
 PO_CLOSED = "po_closed"
 RECEIPT_RECORDED = "receipt_recorded"
 INVOICE_MATCHED = "invoice_matched"
-INVOICE_EXCEPTION = "invoice_exception"  # the bot tells the requester (slack.md)
+INVOICE_EXCEPTION = "invoice_exception"  # the requester is told (slack.md)
 INVOICE_EXCEPTION_ACCEPTED = "invoice_exception_accepted"
+BATCH_COMPLETED = "batch_completed"
 
 
 @dataclass(frozen=True)
@@ -39,29 +38,20 @@ class DomainEvent:
     at: Any = field(default_factory=utcnow)
 
 
-class Notifier(Protocol):
-    """Anything that wants to hear about domain events (the Slack bot, a recorder in tests)."""
-
-    def __call__(self, event: DomainEvent) -> None: ...
+Handler = Callable[[DomainEvent], None]
+_handlers: list[Handler] = []
 
 
-_subscribers: list[Notifier] = []
-
-
-def subscribe(notifier: Notifier) -> Callable[[], None]:
-    """Deliver every event to `notifier` from now on; returns a function that unsubscribes."""
-    _subscribers.append(notifier)
-    return lambda: _subscribers.remove(notifier) if notifier in _subscribers else None
-
-
-def _deliver(event: DomainEvent) -> None:
-    for notifier in list(_subscribers):
-        try:
-            notifier(event)
-        except Exception:  # a notifier's failure must not undo or fail the committed change
-            log.exception("notifier %r failed on %s", notifier, event.name)
+def on_event(handler: Handler) -> Callable[[], None]:
+    """Also run `handler` on every event, inside the publishing transaction; returns an undo."""
+    _handlers.append(handler)
+    return lambda: _handlers.remove(handler) if handler in _handlers else None
 
 
 def publish(event: DomainEvent) -> None:
-    """Deliver `event` once the current transaction commits (at once outside a transaction)."""
-    database.after_commit(lambda: _deliver(event))
+    """Record `event`'s consequences (outbox rows) in the current transaction."""
+    from core import notifications  # the rules of who is told what; they import services' helpers
+
+    notifications.handle(event)
+    for handler in list(_handlers):
+        handler(event)

@@ -87,3 +87,25 @@ def people(db):
     from tests.factories import make_people
 
     return make_people()
+
+
+class RecordingChannel:
+    """An outbox channel that keeps what it was handed (our own interface: a recording fake is fine)."""
+
+    def __init__(self):
+        self.delivered = []
+
+    def deliver(self, message):
+        self.delivered.append(message)
+        return None
+
+
+@pytest.fixture
+def slack_outbox(db):
+    """The deployment has Slack: messages for it are written, and delivered to a recorder."""
+    from core import outbox
+
+    channel = RecordingChannel()
+    outbox.register("slack", channel)
+    yield channel
+    outbox.unregister("slack")

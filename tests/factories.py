@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.models import User
-from core.services import dimensions, purchase_orders, skus, vendors
+from core import services
 from core.services.users import add_user, create_api_key
 
 _seq = itertools.count(1)
@@ -55,17 +55,17 @@ def system_admin() -> User:
 
 def make_vendor(**fields: Any):
     body = {"name": unique("Vendor"), "currency": "INR", "payment_terms": "Net 30", **fields}
-    return vendors.create_vendor(system_admin(), body)
+    return services.create_vendor(system_admin(), body)
 
 
 def make_sku(**fields: Any):
     code = fields.pop("code", unique("SKU"))
-    return skus.create_sku(system_admin(), {"code": code, "name": fields.pop("name", f"Item {code}"), **fields})
+    return services.create_sku(system_admin(), {"code": code, "name": fields.pop("name", f"Item {code}"), **fields})
 
 
 def make_dimension(dim_type: str = "PROJECT", erp_id: str | None = None, **fields: Any):
     body = {"type": dim_type, "erp_dimension_id": erp_id or unique("D"), "name": fields.pop("name", "Dimension"), **fields}
-    return dimensions.create_dimension(system_admin(), body)
+    return services.create_dimension(system_admin(), body)
 
 
 def line(identifier: str | None = None, quantity: Any = "10", rate: Any = "100", **fields: Any) -> dict[str, Any]:
@@ -89,7 +89,7 @@ def make_po(requester: User | Person | None = None, **fields: Any):
     """A PO created through the service (a draft unless submit=True)."""
     actor = requester.user if isinstance(requester, Person) else requester
     actor = actor or User.get_or_none(User.role == "requester") or add_user("Factory Requester", unique("req") + "@example.com", "requester")
-    return purchase_orders.create_po(actor, po_body(**fields)).po
+    return services.create_po(actor, po_body(**fields)).po
 
 
 class ApiClient:

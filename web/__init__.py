@@ -33,6 +33,7 @@ class Podesk:
     settings: Settings
     limiter: RateLimiter
     scheduler_running: Callable[[], bool] = field(default=lambda: False)
+    slack_on: bool = False
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None,
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.json = JSONProvider(app)
     app.config.update(SECRET_KEY=settings.resolved_secret_key(), MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False)
     app.extensions["podesk"] = Podesk(settings, RateLimiter(settings.rate_limit_per_minute),
-                                      scheduler_running or (lambda: False))
+                                      scheduler_running or (lambda: False), slack_on=settings.slack_enabled)
     logging.getLogger("podesk").setLevel(settings.log_level)
 
     @app.before_request

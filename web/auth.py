@@ -1,15 +1,37 @@
-"""Bearer API keys: who is calling, and a per-key rate limit."""
+"""Who is calling the API (bearer keys), whether their role may, and a per-key rate limit."""
 from __future__ import annotations
 
 import hashlib
 import threading
 import time
+from functools import wraps
+from typing import TYPE_CHECKING, Callable
 
 from flask import g, request
 
-from core.errors import Problem, RateLimited, Unauthenticated
-from core.models import User
-from core.services.users import authenticate
+from core.errors import DomainError, Problem
+from core.queries import user_for_api_key
+from core.services import require_role
+from core.types import Role
+
+if TYPE_CHECKING:
+    from core.models import User
+
+
+class Unauthenticated(DomainError):
+    """No key, or one that is unknown or revoked: 401 (an HTTP matter, not a business one)."""
+
+    code = "unauthenticated"
+
+
+class RateLimited(DomainError):
+    """Too many requests with one key: 429 with Retry-After."""
+
+    code = "rate_limited"
+
+    def __init__(self, detail: str, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__([Problem(self.code, detail)])
 
 
 class RateLimiter:
@@ -23,7 +45,8 @@ class RateLimiter:
     def check(self, key: str) -> None:
         if self.per_minute <= 0:
             return
-        window = int(time.monotonic() // 60)
+        now = time.monotonic()
+        window = int(now // 60)
         ident = hashlib.sha256(key.encode()).hexdigest()
         with self._lock:
             start, count = self._windows.get(ident, (window, 0))
@@ -32,7 +55,8 @@ class RateLimiter:
             count += 1
             self._windows[ident] = (start, count)
         if count > self.per_minute:
-            raise RateLimited([Problem("rate_limited", f"more than {self.per_minute} requests a minute with this key; slow down")])
+            retry_after = max(1, int((window + 1) * 60 - now + 0.999))
+            raise RateLimited(f"more than {self.per_minute} requests a minute with this key; slow down", retry_after)
 
 
 def bearer_key() -> str | None:
@@ -46,7 +70,7 @@ def require_user(limiter: RateLimiter) -> User:
     key = bearer_key()
     if key is None:
         raise Unauthenticated([Problem("unauthenticated", "send Authorization: Bearer <api key>")])
-    user = authenticate(key)
+    user = user_for_api_key(key)
     if user is None:
         raise Unauthenticated([Problem("unauthenticated", "the API key is unknown or revoked")])
     limiter.check(key)
@@ -57,3 +81,20 @@ def require_user(limiter: RateLimiter) -> User:
 def actor() -> User:
     """The authenticated user of this request."""
     return g.actor
+
+
+def requires(role: str) -> Callable:
+    """A view that only `role` or a higher one may call (403 before anything runs).
+
+    Reads such as /batches have no service to check the role; writes are checked again by theirs.
+    """
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            require_role(actor(), Role(role), f"{request.method} {request.path}")
+            return view(*args, **kwargs)
+
+        guarded.required_role = role
+        return guarded
+
+    return decorate

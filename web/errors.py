@@ -1,9 +1,17 @@
-"""The one place errors become HTTP: every error path answers `{"errors": [{code, detail, pointer?}]}`."""
+"""Where errors become HTTP responses, each area in its own way.
+
+Every error, whatever raised it (a DomainError from core, a routing 404/405, an oversized body, a
+bug), is turned into (status, problems, meta) once here and then answered by the renderer of the
+area the request is in: JSON `{"errors": [{code, detail, pointer?}]}` for the API (the default),
+an HTML page for the dashboard, what Slack expects for /slack/events. Areas add their renderer
+with `add_renderer`.
+"""
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from core.errors import (
@@ -13,11 +21,10 @@ from core.errors import (
     NotFound,
     PermissionDenied,
     Problem,
-    RateLimited,
-    Unauthenticated,
     ValidationFailed,
     VersionMismatch,
 )
+from web.auth import RateLimited, Unauthenticated
 from web.jsonio import UnsupportedMediaType
 
 log = logging.getLogger(__name__)
@@ -38,6 +45,8 @@ HTTP_CODES = {
     405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type", 429: "rate_limited",
 }
 
+Renderer = Callable[[int, list[Problem], dict | None, Exception], Response]
+
 
 def status_of(error: DomainError) -> int:
     for cls in type(error).__mro__:
@@ -56,37 +65,57 @@ def payload(problems: list[Problem], meta: dict | None = None) -> dict:
     return body
 
 
+def json_error(status: int, problems: list[Problem], meta: dict | None, error: Exception) -> Response:
+    """The API's error shape, with the headers that go with some statuses."""
+    response = jsonify(payload(problems, meta))
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="podesk"'
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    if status == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _http_problem(error: HTTPException) -> Problem:
+    status = error.code or 500
+    code = HTTP_CODES.get(status, "invalid_value" if status < 500 else "internal_error")
+    detail = error.description or error.name
+    if status == 404:
+        detail = f"nothing at {request.path}; see /api/v1/openapi.json for the endpoints"
+    elif status == 405:
+        allowed = ", ".join(m for m in (getattr(error, "valid_methods", None) or []) if m not in ("HEAD", "OPTIONS"))
+        detail = f"{request.method} is not allowed on {request.path}" + (f"; use {allowed}" if allowed else "")
+    elif status == 413:
+        detail = "the request body is larger than 5 MB"
+    return Problem(code, detail)
+
+
+def add_renderer(app: Flask, prefix: str, renderer: Renderer) -> None:
+    """Answer errors of requests under `prefix` with `renderer` (the longest matching prefix wins)."""
+    app.extensions.setdefault("podesk.error_renderers", {})[prefix] = renderer
+
+
+def _render(app: Flask, status: int, problems: list[Problem], meta: dict | None, error: Exception) -> Response:
+    renderers = app.extensions.get("podesk.error_renderers", {})
+    matching = [p for p in renderers if request.path.startswith(p)]
+    renderer = renderers[max(matching, key=len)] if matching else json_error
+    return renderer(status, problems, meta, error)
+
+
 def register(app: Flask) -> None:
-    """Install the handlers that keep the error shape the same on every path."""
+    """Install the handlers that turn every error into its area's answer."""
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        response = jsonify(payload(error.problems, error.meta))
-        response.status_code = status_of(error)
-        if response.status_code == 401:
-            response.headers["WWW-Authenticate"] = 'Bearer realm="podesk"'
-        return response
+        return _render(app, status_of(error), error.problems, error.meta, error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        code = HTTP_CODES.get(error.code or 500, "invalid_value" if (error.code or 500) < 500 else "internal_error")
-        detail = error.description or error.name
-        if error.code == 404:
-            detail = f"nothing at {request.path}; see /api/v1/openapi.json for the endpoints"
-        elif error.code == 405:
-            allowed = ", ".join(m for m in (getattr(error, "valid_methods", None) or []) if m not in ("HEAD", "OPTIONS"))
-            detail = f"{request.method} is not allowed on {request.path}" + (f"; use {allowed}" if allowed else "")
-        elif error.code == 413:
-            detail = "the request body is larger than 5 MB"
-        response = jsonify(payload([Problem(code, detail)]))
-        response.status_code = error.code or 500
-        if error.code == 405 and getattr(error, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(error.valid_methods)
-        return response
+        return _render(app, error.code or 500, [_http_problem(error)], None, error)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("unhandled error")
-        response = jsonify(payload([Problem("internal_error", "something went wrong on our side; it has been logged")]))
-        response.status_code = 500
-        return response
+        return _render(app, 500, [Problem("internal_error", "something went wrong on our side; it has been logged")], None, error)

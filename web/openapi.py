@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache, wraps
+from functools import lru_cache
 from typing import Any, Callable
 
 from flask import Blueprint
@@ -12,9 +12,6 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from core.errors import ERROR_CODES
-from core.services.access import require_role
-from core.types import Role
-from web.auth import actor
 from web import schemas
 
 REF = "#/components/schemas/{model}"
@@ -52,24 +49,17 @@ PAGING = (
 
 
 def route(
-    bp: Blueprint, rule: str, method: str, *, summary: str, tag: str, role: str | None = "viewer",
+    bp: Blueprint, rule: str, method: str, *, summary: str, tag: str, public: bool = False,
     body: type[BaseModel] | None = None, body_optional: bool = False, response: type[BaseModel] | None = None,
     status: int = 200, errors: tuple[int, ...] = (), params: tuple[Param, ...] = (),
 ) -> Callable:
-    """Register a view on `bp` and describe it for the OpenAPI document."""
+    """Register a view on `bp` and describe it for the OpenAPI document (`public`: no key needed)."""
 
     def decorate(view: Callable) -> Callable:
         path = (bp.url_prefix or "") + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
-        guarded = view
-        if role not in (None, "viewer"):
-            # The declared role is enforced, not only documented: reads such as /batches have no
-            # service to check it, and writes are checked again by their service.
-            @wraps(view)
-            def guarded(*args, **kwargs):
-                require_role(actor(), Role(role), f"{method} {path}")
-                return view(*args, **kwargs)
-
-        bp.add_url_rule(rule, endpoint=view.__name__, view_func=guarded, methods=[method])
+        # The role is enforced by web.auth.requires on the view; here it is only documented.
+        role = None if public else getattr(view, "required_role", "viewer")
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=view, methods=[method])
         OPERATIONS.append(Operation(method, path, summary, role, body, body_optional, response, status, errors, params, tag))
         return view
 

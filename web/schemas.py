@@ -206,10 +206,18 @@ class Settings(Out):
     approval_reminder_hours: int
 
 
+class OutboxHealth(Out):
+    pending: int = Field(description="messages to Slack, email and webhooks not yet delivered")
+    overdue: int = Field(description="due more than a minute ago and not delivered")
+    dead: int = Field(description="given up after their retries")
+
+
 class Health(Out):
     status: Literal["ok", "unavailable"]
     database: Literal["ok", "unavailable"]
     scheduler: Literal["running", "stopped"]
+    outbox: OutboxHealth
+    slack: Literal["on", "off"]
 
 
 class Reason(Out):

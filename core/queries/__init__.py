@@ -1,1 +1,51 @@
-"""Read models shared by the API, the dashboard and the bot (services are the only writers)."""
+"""Read models shared by the API, the dashboard and the bot (services are the only writers).
+
+Faces import from here. Lists take typed filters (`PoFilter`) or, for the simple reference lists,
+the query string; each query runs a fixed number of statements whatever the page size.
+"""
+from core.queries._batches import batch, batches, results as batch_results
+from core.queries._cards import po_card
+from core.queries._desk import (
+    all_waiting,
+    count_open_exceptions,
+    counts_by_status,
+    open_exceptions,
+    open_pos_of,
+    recent_batches,
+    spend_by_vendor,
+    waiting_for,
+)
+from core.queries._filters import PoFilter
+from core.queries._health import database_ok, outbox_health, scheduler_alive
+from core.queries._invoices import invoice, invoices, receipt, receipts
+from core.queries._lookup import (
+    closest_po_numbers,
+    find_skus,
+    find_vendors,
+    user,
+    user_by_email,
+    user_by_slack_id,
+    user_for_api_key,
+)
+from core.queries._purchase_orders import events as po_events, purchase_order, purchase_orders
+from core.queries._reference import (
+    dimension,
+    dimensions,
+    get_dimension,
+    get_sku,
+    get_vendor,
+    settings,
+    sku,
+    skus,
+    vendor,
+    vendors,
+)
+
+__all__ = [
+    "PoFilter", "all_waiting", "batch", "batch_results", "batches", "closest_po_numbers", "count_open_exceptions",
+    "counts_by_status", "database_ok", "dimension", "dimensions", "find_skus", "find_vendors", "get_dimension",
+    "get_sku", "get_vendor", "invoice", "invoices", "open_exceptions", "open_pos_of", "outbox_health", "po_card",
+    "po_events", "purchase_order", "purchase_orders", "receipt", "receipts", "recent_batches", "scheduler_alive",
+    "settings", "sku", "skus", "spend_by_vendor", "user", "user_by_email", "user_by_slack_id", "user_for_api_key",
+    "vendor", "vendors", "waiting_for",
+]

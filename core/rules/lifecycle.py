@@ -1,7 +1,7 @@
 """A PO's statuses and the moves between them, as data plus one pure function."""
 from __future__ import annotations
 
-from core.errors import Conflict, Problem
+from core.errors import InvalidTransition
 from core.types import PoStatus
 
 D, P, A, R, X, C = (PoStatus.draft, PoStatus.pending_approval, PoStatus.approved, PoStatus.rejected,
@@ -33,4 +33,4 @@ def check(action: str, status: str, to: str | None = None) -> None:
     targets = allowed(action, status)
     if not targets or (to is not None and PoStatus(to) not in targets):
         froms = ", ".join(sorted(TRANSITIONS.get(action, {}))) or "nowhere"
-        raise Conflict([Problem("invalid_transition", f"cannot {action} a PO that is {status} (only from: {froms})")])
+        raise InvalidTransition(action, str(status), f"cannot {action} a PO that is {status} (only from: {froms})")

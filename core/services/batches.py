@@ -24,8 +24,8 @@ from core.fields import utcnow
 from core.models import Batch, BatchItem, User
 from core.schemas.bulk import BulkUpsert
 from core.services._common import parsed
-from core.services.access import require_role
-from core.services.bulk_upsert import Outcome, upsert_many
+from core.services._access import require_role
+from core.services._bulk_upsert import Outcome, upsert_many
 from core.types import Role
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def _replay(actor: User, key: str, digest: str) -> Batch | None:
     return earlier
 
 
-def enqueue(actor: User, body: Any, *, idempotency_key: str | None = None, chunk_size: int = DEFAULT_CHUNK,
+def enqueue_batch(actor: User, body: Any, *, idempotency_key: str | None = None, chunk_size: int = DEFAULT_CHUNK,
             pause_seconds: float = 0) -> tuple[Batch, bool]:
     """Store a bulk upsert whole and queue it; returns (batch, created). A repeated key returns the first batch."""
     require_role(actor, Role.admin, "bulk upserts")
@@ -160,7 +160,6 @@ def _upsert_isolating(actor: User, items: list[BatchItem]) -> list[Outcome]:
 
 def work_chunk(worker: str) -> int:
     """Process one chunk of the oldest pending batch; returns how many items were tried (0: nothing to do)."""
-    published: list[events.DomainEvent] = []
     with database.atomic():
         claimed = _claim()
         if claimed is None:
@@ -170,15 +169,14 @@ def work_chunk(worker: str) -> int:
             return 0
         actor = User.get_by_id(batch.created_by_id)
         outcomes = _upsert_isolating(actor, items)
-        _record(batch, items, outcomes, worker)
-        published = [e for o in outcomes for e in o.events]
-    for event in published:
-        events.publish(event)
+        if _record(batch, items, outcomes, worker):
+            log.info("batch %s completed", batch.id)
+            events.publish(events.DomainEvent(events.BATCH_COMPLETED, None, actor.id, {"batch_id": batch.id}))
     return len(items)
 
 
-def _record(batch: Batch, items: list[BatchItem], outcomes: list[Outcome], worker: str) -> None:
-    """Store each item's result and advance the batch's counters, in the chunk's transaction."""
+def _record(batch: Batch, items: list[BatchItem], outcomes: list[Outcome], worker: str) -> bool:
+    """Store each item's result and advance the batch's counters, in the chunk's transaction; True when it completed it."""
     now = utcnow()
     by_index = {o.index: o for o in outcomes}
     bulk.update_rows(BatchItem, [
@@ -192,13 +190,14 @@ def _record(batch: Batch, items: list[BatchItem], outcomes: list[Outcome], worke
     ok = sum(1 for o in outcomes if o.result != "failed")
     finished = Batch.processed + done >= Batch.total
     # One conditional UPDATE: two workers finishing the last chunks at once cannot both miss completion.
-    Batch.update(
+    after = Batch.update(
         processed=Batch.processed + done, succeeded=Batch.succeeded + ok, failed=Batch.failed + (done - ok),
         status=Case(None, [(finished, "completed")], "running"),
         started_at=Case(None, [(Batch.started_at.is_null(), now)], Batch.started_at),
         finished_at=Case(None, [(finished, now)], None),
         not_before=now + dt.timedelta(seconds=batch.pause_seconds) if batch.pause_seconds else None,
-    ).where(Batch.id == batch.id).execute()
+    ).where(Batch.id == batch.id).returning(Batch.status).execute()
+    return [row.status for row in after] == ["completed"]
 
 
 def run_pending(worker: str, *, budget_seconds: float = 5.0) -> int:

@@ -6,7 +6,7 @@ from typing import Any
 
 from core import audit, bulk, events
 from core.db import database
-from core.errors import Problem, ValidationFailed, conflict, not_found
+from core.errors import DuplicateInvoice, InvoiceNotAcceptable, Problem, ValidationFailed, not_found
 from core.fields import utcnow
 from core.models import Dimension, Invoice, InvoiceLine, InvoiceLineDimension, PurchaseOrder, User, Vendor
 from core.money import line_money, po_totals
@@ -24,10 +24,10 @@ from core.rules.matching import (
 )
 from core.schemas.invoices import AcceptBody, InvoiceCreate
 from core.schemas.parse import parse
-from core.services import match_store as store
-from core.services import progress
-from core.services._common import get_locked, locked, parsed, unique_as_conflict
-from core.services.access import require_role
+from core.services import _match_store as store
+from core.services import _progress as progress
+from core.services._common import args, get_locked, locked, unique_as_conflict
+from core.services._access import require_role
 from core.services.settings import get_settings
 from core.types import Role
 
@@ -99,7 +99,7 @@ def register_invoice(actor: User, body: Any) -> Invoice:
             raise ValidationFailed(problems + found)
         key = values["invoice_number"].upper()
         if Invoice.select().where(Invoice.vendor == values["vendor_id"], Invoice.number_key == key).exists():
-            raise conflict("duplicate_invoice", f"vendor {values['vendor_id']} already sent invoice {values['invoice_number']!r}", "/invoice_number")
+            raise DuplicateInvoice(values["vendor_id"], values["invoice_number"])
         po = None
         if values.get("po_number"):
             # Lock the PO: two invoices billing its last open quantity at once are decided one after the other.
@@ -156,10 +156,10 @@ def _stored_line(row: InvoiceLine) -> LineMatch:
     return LineMatch(row.match_status, row.po_line_id, tuple(Reason(r["code"], r.get("expected"), r.get("actual")) for r in row.reasons or ()))
 
 
-def accept_invoice_exception(actor: User, invoice_id: int, body: Any) -> Invoice:
+def accept_invoice_exception(actor: User, invoice_id: int, *, reason: str) -> Invoice:
     """Accept an invoice's exceptions with a reason: it becomes matched (override) and its paired lines are billed."""
     require_role(actor, Role.approver, "accepting invoice exceptions")
-    values = parsed(AcceptBody, body)
+    values = args(AcceptBody, reason=reason)
     with database.atomic():
         invoice = Invoice.get_or_none(Invoice.id == invoice_id)
         if invoice is None:
@@ -168,7 +168,7 @@ def accept_invoice_exception(actor: User, invoice_id: int, body: Any) -> Invoice
         po = get_locked(PurchaseOrder, invoice.po_id, "purchase order") if invoice.po_id else None
         invoice = get_locked(Invoice, invoice_id, "invoice")
         if invoice.match_status != "exception":
-            raise conflict("invalid_transition", f"only an invoice with exceptions can be accepted (this one is {invoice.match_status})")
+            raise InvoiceNotAcceptable(invoice.match_status)
         rows = list(InvoiceLine.select().where(InvoiceLine.invoice == invoice.id, InvoiceLine.counted == False))  # noqa: E712
         paired = [r for r in rows if r.po_line_id is not None]
         InvoiceLine.update(counted=True).where(InvoiceLine.id.in_([r.id for r in paired])).execute()

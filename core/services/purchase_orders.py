@@ -9,7 +9,7 @@ from peewee import IntegrityError
 
 from core import audit, events
 from core.db import database
-from core.errors import Conflict, Problem, ValidationFailed, conflict, not_found
+from core.errors import Conflict, PoHasActivity, PoNotEditable, Problem, ValidationFailed, conflict, not_found
 from core.fields import utcnow
 from core.models import Invoice, PurchaseOrder, User
 from core.rules import lifecycle as transitions
@@ -20,11 +20,11 @@ from core.schemas.parse import parse
 from core.schemas.actions import CopyBody
 from core.schemas.purchase_orders import PurchaseOrderCreate, PurchaseOrderPatch
 from core.services import lifecycle
-from core.services._common import locked_po, parsed
-from core.services.access import require_role
-from core.services.catalog import References, load_catalog
-from core.services.numbering import next_po_numbers
-from core.services.po_store import audited, header_row, insert_po, line_changes, load_state, set_header, write_lines
+from core.services._common import args, locked_po
+from core.services._access import require_role
+from core.services._catalog import References, load_catalog
+from core.services._numbering import next_po_numbers
+from core.services._po_store import audited, bump, header_row, insert_po, line_changes, load_state, write_lines
 from core.services.settings import get_settings
 from core.types import PoStatus, Role
 
@@ -110,10 +110,13 @@ def _copy_body(state: PoState, values: dict[str, Any], po_date: dt.date) -> dict
                 po_date=values.get("po_date"), po_number=values.get("po_number"), submit=False)
 
 
-def copy_po(actor: User, po_id: int, body: Any = None, *, today: dt.date | None = None) -> Created:
+def copy_po(actor: User, po_id: int, *, po_date: dt.date | str | None = None, po_number: str | None = None,
+            today: dt.date | None = None) -> Created:
     """A new draft with the header and lines (and their dimensions) of another PO, whatever its status."""
     require_role(actor, Role.requester, "copying purchase orders")
-    values = parsed(CopyBody, {} if body is None else body)
+    if isinstance(po_date, dt.date):
+        po_date = po_date.isoformat()
+    values = args(CopyBody, po_date=po_date, po_number=po_number)
     with database.atomic():
         source = PurchaseOrder.get_or_none(PurchaseOrder.id == po_id)
         if source is None:
@@ -146,6 +149,7 @@ def update_po(actor: User, po_id: int, body: Any, *, expected_version: int | Non
     values, shape = parse(PurchaseOrderPatch, body, with_defaults=False)
     with database.atomic():
         po = locked_po(po_id, expected_version)
+        lifecycle.require_owner(actor, po, "edit")
         settings = get_settings()
         before = load_state(po)
         catalog = load_catalog(References().add_po(values), settings.base_currency)
@@ -159,7 +163,7 @@ def update_po(actor: User, po_id: int, body: Any, *, expected_version: int | Non
         if transitions.allowed("edit", po.status):  # editing a rejected PO makes it a draft again
             new_row["status"] = PoStatus.draft
             changes["status"] = [po.status, PoStatus.draft]
-        set_header(po.id, new_row)
+        bump(po.id, new_row)
         write_lines(po.id, before.lines, after.lines, after.currency)
         if lines := line_changes(before.lines, after.lines):
             changes["line_items"] = lines
@@ -173,10 +177,11 @@ def delete_po(actor: User, po_id: int, *, expected_version: int | None = None) -
     require_role(actor, Role.requester, "deleting purchase orders")
     with database.atomic():
         po = locked_po(po_id, expected_version)
+        lifecycle.require_owner(actor, po, "delete")
         if po.status != PoStatus.draft:
-            raise conflict("po_not_editable", f"only a draft can be deleted (this PO is {po.status}); cancel it instead")
+            raise PoNotEditable(po.status, f"only a draft can be deleted (this PO is {po.status}); cancel it instead")
         if Invoice.select().where(Invoice.po == po.id).exists():
-            raise conflict("po_has_activity", "an invoice names this PO; it can be cancelled, not deleted")
+            raise PoHasActivity("an invoice names this PO; it can be cancelled, not deleted")
         audit.record("purchase_order", po.id, "deleted", actor, {"po_number": [po.po_number, None]})
         po.delete_instance()
         events.publish(events.DomainEvent(events.PO_DELETED, po.id, actor.id, {"po_number": po.po_number}))

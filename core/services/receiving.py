@@ -8,15 +8,15 @@ from peewee import JOIN
 
 from core import audit, bulk, events
 from core.db import database
-from core.errors import Problem, ValidationFailed, conflict
+from core.errors import PoNotOpen, Problem, ValidationFailed
 from core.fields import utcnow
 from core.models import PoLine, PurchaseOrder, Receipt, ReceiptLine, Sku, User
 from core.money import plain
 from core.schemas.invoices import ReceiptCreate
 from core.schemas.parse import parse
-from core.services import invoicing, progress
+from core.services import _progress, invoicing
 from core.services._common import get_locked
-from core.services.access import require_role
+from core.services._access import require_role
 from core.services.settings import get_settings
 from core.types import PoStatus, Role
 
@@ -60,7 +60,7 @@ def record_receipt(actor: User, po_id: int, body: Any) -> Receipt:
     with database.atomic():
         po = get_locked(PurchaseOrder, po_id, "purchase order")
         if po.status != PoStatus.approved:
-            raise conflict("po_not_open", f"goods can only be received on an approved PO (this one is {po.status})")
+            raise PoNotOpen(po.status, f"goods can only be received on an approved PO (this one is {po.status})")
         lines = list(PoLine.select(PoLine.id, PoLine.identifier, PoLine.quantity, PoLine.quantity_received, PoLine.line_no, Sku.code)
                      .join(Sku, JOIN.LEFT_OUTER).where(PoLine.po == po.id).tuples())
         received = _resolve(values.get("lines") or [], lines, problems)
@@ -79,7 +79,7 @@ def record_receipt(actor: User, po_id: int, body: Any) -> Receipt:
         audit.record("purchase_order", po.id, "receipt_recorded", actor,
                      {row[1]: [plain(row[3]), plain(row[3] + q)] for _, row, q in received}, comment=values.get("note"))
         invoicing.rematch_waiting(po, actor)
-        progress.refresh(po.id, actor)
+        _progress.refresh(po.id, actor)
         events.publish(events.DomainEvent(events.RECEIPT_RECORDED, po.id, actor.id, {"receipt_id": receipt.id}))
     return receipt
 

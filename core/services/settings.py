@@ -13,7 +13,7 @@ from core.models import PurchaseOrder, Setting, User
 from core.money import decimal_places, minor_units
 from core.schemas.parse import parse
 from core.schemas.reference import SettingsPatch
-from core.services.access import require_role
+from core.services._access import require_role
 from core.types import Role
 
 DEFAULTS: dict[str, Any] = {

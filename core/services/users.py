@@ -49,6 +49,20 @@ def add_user(name: str, email: str, role: str, slack_id: str | None = None, acto
     return user
 
 
+def link_slack_id(user: User, slack_id: str) -> User:
+    """Remember which Slack user this podesk user is (found by their Slack profile's email)."""
+    if not isinstance(slack_id, str) or not slack_id.strip() or len(slack_id) > 32:
+        raise invalid("invalid_value", "a Slack user id is a short string such as U012ABC", "/slack_id")
+    with database.atomic():
+        try:
+            with database.atomic():
+                User.update(slack_id=slack_id.strip()).where(User.id == user.id).execute()
+        except IntegrityError:
+            raise conflict("duplicate_slack_id", f"slack id {slack_id} belongs to another user", "/slack_id") from None
+        audit.record("user", user.id, "slack_linked", None, {"slack_id": [user.slack_id, slack_id.strip()]})
+    return User.get_by_id(user.id)
+
+
 def user_by_email(email: str) -> User:
     """The user with this email address (404 when there is none)."""
     user = User.get_or_none(User.email == normalize_email(email))
@@ -69,19 +83,6 @@ def create_api_key(email: str, name: str | None = None) -> tuple[str, ApiKey]:
         record = ApiKey.create(user=user, prefix=key[:12], key_hash=_hash_key(key), name=name)
         audit.record("user", user.id, "api_key_created", None, {"api_key": [None, record.prefix + "…"]})
     return key, record
-
-
-def authenticate(key: str | None) -> User | None:
-    """The active user an API key belongs to; None for a missing, unknown or revoked key."""
-    if not key or not key.startswith(KEY_PREFIX):
-        return None
-    found = (
-        ApiKey.select(ApiKey, User)
-        .join(User)
-        .where(ApiKey.key_hash == _hash_key(key), ApiKey.revoked_at.is_null(), User.active == True)  # noqa: E712
-        .first()
-    )
-    return found.user if found else None
 
 
 def revoke_api_key(prefix: str) -> None:

@@ -52,7 +52,7 @@ def test_an_approval_racing_a_rejection_leaves_one_decision(cast):
     requester, first, second, vendor = cast
     for _ in range(ROUNDS):
         po = pending_po(requester, vendor)
-        outcomes = race(lambda: approve_po(first, po.id), lambda: reject_po(second, po.id, {"reason": "too dear"}))
+        outcomes = race(lambda: approve_po(first, po.id), lambda: reject_po(second, po.id, reason="too dear"))
         assert sum(isinstance(o, PurchaseOrder) for o in outcomes) == 1, outcomes
         final = PurchaseOrder.get_by_id(po.id).status
         assert final in ("approved", "rejected")

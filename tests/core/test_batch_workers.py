@@ -61,7 +61,7 @@ def backlog(db):
                  "line_items": [{"identifier": f"Line {k}", "sku_code": sku.code, "quantity": "3", "rate": "7.50"}
                                 for k in range(LINES)]}
                 for i in range(size)]}
-            batch, _ = batches.enqueue(admin, body, chunk_size=5)
+            batch, _ = batches.enqueue_batch(admin, body, chunk_size=5)
             ids.append(batch.id)
         return ids
 
@@ -144,4 +144,5 @@ def test_health_reports_a_running_scheduler_from_a_separate_workers_heartbeat(db
     from core.jobs import heartbeat
 
     heartbeat()
-    assert api.get("/health").json == {"status": "ok", "database": "ok", "scheduler": "running"}
+    assert api.get("/health").json == {"status": "ok", "database": "ok", "scheduler": "running",
+                                       "outbox": {"pending": 0, "overdue": 0, "dead": 0}, "slack": "off"}

@@ -12,9 +12,9 @@ from core import leases
 from core.db import database
 from core.fields import utcnow
 from core.models import JobLease, PoLine, PurchaseOrder
-from core.queries import batches as batch_queries
+from core.queries import _batches as batch_queries
 from core.services import batches
-from core.services.bulk_upsert import upsert_many
+from core.services._bulk_upsert import upsert_many
 from core.services.users import add_user
 from tests.factories import make_dimension, make_sku, make_vendor
 
@@ -54,7 +54,7 @@ class Erp:
             return upsert_many(self.admin, list(enumerate(items)))
 
     def enqueue(self, items):
-        batch, created = batches.enqueue(self.admin, {"purchase_orders": items})
+        batch, created = batches.enqueue_batch(self.admin, {"purchase_orders": items})
         assert created
         return batch.id
 

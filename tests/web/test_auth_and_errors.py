@@ -60,7 +60,8 @@ def test_health_and_the_openapi_document_need_no_key(api, path):
 
 
 def test_health_reports_the_database_and_the_scheduler(api):
-    assert api.get("/health").json == {"status": "ok", "database": "ok", "scheduler": "stopped"}
+    assert api.get("/health").json == {"status": "ok", "database": "ok", "scheduler": "stopped",
+                                       "outbox": {"pending": 0, "overdue": 0, "dead": 0}, "slack": "off"}
 
 
 # Roles

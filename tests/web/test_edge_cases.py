@@ -96,11 +96,11 @@ def test_two_items_naming_one_po_by_different_keys_do_not_both_apply(db, people)
     vendor, sku = make_vendor(), make_sku(code="PART")
     item = {"external_id": "E-1", "po_type": "goods", "vendor_id": vendor.id,
             "line_items": [{"identifier": "Part", "sku_code": sku.code, "quantity": "1", "rate": "5"}]}
-    batches.enqueue(people.admin.user, {"purchase_orders": [item]})
+    batches.enqueue_batch(people.admin.user, {"purchase_orders": [item]})
     batches.run_pending("test")
     number = batches.BatchItem.get().po_number
     both = [dict(item, notes="A"), {**{k: v for k, v in item.items() if k != "external_id"}, "po_number": number, "notes": "B"}]
-    batch, _ = batches.enqueue(people.admin.user, {"purchase_orders": both})
+    batch, _ = batches.enqueue_batch(people.admin.user, {"purchase_orders": both})
     batches.run_pending("test")
     results = {i.index: (i.result, (i.errors or [{}])[0].get("code")) for i in batches.BatchItem.select().where(batches.BatchItem.batch == batch.id)}
     assert results == {0: ("updated", None), 1: ("failed", "duplicate_po_number")}

@@ -3,23 +3,24 @@ from __future__ import annotations
 
 from flask import jsonify, url_for
 
-from core.queries import invoices as q
-from core.queries import purchase_orders as po_q
+from core import queries as q
 from core.schemas.invoices import AcceptBody, InvoiceCreate, ReceiptCreate
-from core.services import invoicing, receiving
+from core import services
+from core.schemas import validated
 from web import schemas
 from web.api import api, args
-from web.auth import actor
+from web.auth import actor, requires
 from web.jsonio import body, listing
 from web.openapi import PAGING, Param, route
 
 
 
 @route(api, "/purchase-orders/<int:po_id>/receipts", "POST", summary="Record goods received (approved POs only)",
-       tag="receipts", role="requester", body=ReceiptCreate, response=schemas.ReceiptRecorded, status=201, errors=(409,))
+       tag="receipts", body=ReceiptCreate, response=schemas.ReceiptRecorded, status=201, errors=(409,))
+@requires("requester")
 def record_receipt(po_id: int):
-    made = receiving.record_receipt(actor(), po_id, body())
-    response = jsonify({"receipt": q.receipt(made.id), "purchase_order": po_q.purchase_order(po_id)})
+    made = services.record_receipt(actor(), po_id, body())
+    response = jsonify({"receipt": q.receipt(made.id), "purchase_order": q.purchase_order(po_id)})
     response.status_code = 201
     response.headers["Location"] = url_for("api.list_receipts", po_id=po_id)
     return response
@@ -32,9 +33,10 @@ def list_receipts(po_id: int):
 
 
 @route(api, "/invoices", "POST", summary="Register an invoice; it is matched at once (two- or three-way)",
-       tag="invoices", role="admin", body=InvoiceCreate, response=schemas.Invoice, status=201, errors=(409,))
+       tag="invoices", body=InvoiceCreate, response=schemas.Invoice, status=201, errors=(409,))
+@requires("admin")
 def register_invoice():
-    invoice = invoicing.register_invoice(actor(), body())
+    invoice = services.register_invoice(actor(), body())
     response = jsonify(q.invoice(invoice.id))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_invoice", invoice_id=invoice.id)
@@ -55,7 +57,8 @@ def get_invoice(invoice_id: int):
 
 
 @route(api, "/invoices/<int:invoice_id>/accept", "POST", summary="Accept an invoice's exceptions, with a reason",
-       tag="invoices", role="approver", body=AcceptBody, response=schemas.Invoice, errors=(409,))
+       tag="invoices", body=AcceptBody, response=schemas.Invoice, errors=(409,))
+@requires("approver")
 def accept_invoice(invoice_id: int):
-    invoicing.accept_invoice_exception(actor(), invoice_id, body())
+    services.accept_invoice_exception(actor(), invoice_id, **validated(AcceptBody, body()))
     return q.invoice(invoice_id)

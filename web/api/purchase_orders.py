@@ -5,14 +5,15 @@ import re
 
 from flask import request, url_for
 
-from core.queries import purchase_orders as q
+from core import services
+from core import queries as q
+from core.queries import PoFilter
+from core.schemas import validated
 from core.schemas.actions import ApproveBody, CancelBody, CloseBody, CopyBody, RejectBody, SubmitBody
 from core.schemas.purchase_orders import PurchaseOrderCreate, PurchaseOrderPatch
-from core.services import lifecycle
-from core.services import purchase_orders as svc
 from web import schemas
 from web.api import api, args
-from web.auth import actor
+from web.auth import actor, requires
 from web.jsonio import body, etagged, listing
 from web.openapi import PAGING, Param, route
 
@@ -49,9 +50,10 @@ def if_match() -> int | None:
 
 
 @route(api, "/purchase-orders", "POST", summary="Create a purchase order (a draft, or submitted with submit: true)",
-       tag=TAG, role="requester", body=PurchaseOrderCreate, response=schemas.PurchaseOrder, status=201, errors=(409,))
+       tag=TAG, body=PurchaseOrderCreate, response=schemas.PurchaseOrder, status=201, errors=(409,))
+@requires("requester")
 def create_purchase_order():
-    created = svc.create_po(actor(), body())
+    created = services.create_po(actor(), body())
     resource = q.purchase_order(created.po.id, submit_warnings=created.submit_warnings)
     return etagged(resource, 201, Location=url_for("api.get_purchase_order", po_id=created.po.id))
 
@@ -59,7 +61,7 @@ def create_purchase_order():
 @route(api, "/purchase-orders", "GET", summary="List purchase orders (filters, sorts, pages)", tag=TAG,
        response=schemas.PurchaseOrderList, params=LIST_PARAMS)
 def list_purchase_orders():
-    return listing(*q.purchase_orders(args()))
+    return listing(*q.purchase_orders(PoFilter.from_args(args())))
 
 
 @route(api, "/purchase-orders/<int:po_id>", "GET", summary="Read a purchase order", tag=TAG, response=schemas.PurchaseOrder)
@@ -68,25 +70,27 @@ def get_purchase_order(po_id: int):
 
 
 @route(api, "/purchase-orders/<int:po_id>", "PATCH", summary="Change a purchase order (only the fields given)",
-       tag=TAG, role="requester", body=PurchaseOrderPatch, response=schemas.PurchaseOrder, errors=(409, 412),
+       tag=TAG, body=PurchaseOrderPatch, response=schemas.PurchaseOrder, errors=(409, 412),
        params=(Param("If-Match", 'the version you read, as "3": refused with 412 if it changed since', where="header"),))
+@requires("requester")
 def update_purchase_order(po_id: int):
-    svc.update_po(actor(), po_id, body(), expected_version=if_match())
+    services.update_po(actor(), po_id, body(), expected_version=if_match())
     return etagged(q.purchase_order(po_id))
 
 
-@route(api, "/purchase-orders/<int:po_id>", "DELETE", summary="Delete a draft", tag=TAG, role="requester",
+@route(api, "/purchase-orders/<int:po_id>", "DELETE", summary="Delete a draft", tag=TAG,
        status=204, errors=(409, 412),
        params=(Param("If-Match", 'the version you read, as "3"', where="header"),))
+@requires("requester")
 def delete_purchase_order(po_id: int):
-    svc.delete_po(actor(), po_id, expected_version=if_match())
+    services.delete_po(actor(), po_id, expected_version=if_match())
     return "", 204
 
 
 @route(api, "/purchase-orders/<int:po_id>/events", "GET", summary="The PO's audit trail, oldest first", tag=TAG,
        response=schemas.EventList, params=PAGING)
 def purchase_order_events(po_id: int):
-    return listing(*q.events(po_id, args()))
+    return listing(*q.po_events(po_id, args()))
 
 
 # Lifecycle actions: each answers with the PO as it now is.
@@ -95,29 +99,31 @@ IF_MATCH = (Param("If-Match", 'optional: the version you read, as "3" (412 if it
 
 
 def _action(name: str, service, schema, *, role: str, summary: str, errors: tuple[int, ...]):
+    """POST /purchase-orders/{id}/<name>: the body, checked by the action's schema, becomes its keyword arguments."""
     def view(po_id: int):
-        service(actor(), po_id, body(), expected_version=if_match())
+        service(actor(), po_id, **validated(schema, body()), expected_version=if_match())
         return etagged(q.purchase_order(po_id))
 
     view.__name__ = f"{name}_purchase_order"
-    route(api, f"/purchase-orders/<int:po_id>/{name}", "POST", summary=summary, tag=TAG, role=role, body=schema,
-          body_optional=schema is not RejectBody, response=schemas.PurchaseOrder, errors=errors, params=IF_MATCH)(view)
+    route(api, f"/purchase-orders/<int:po_id>/{name}", "POST", summary=summary, tag=TAG, body=schema,
+          body_optional=schema is not RejectBody, response=schemas.PurchaseOrder, errors=errors, params=IF_MATCH)(requires(role)(view))
 
 
-_action("submit", lifecycle.submit_po, SubmitBody, role="requester", errors=(409, 412),
+_action("submit", services.submit_po, SubmitBody, role="requester", errors=(409, 412),
         summary="Submit a draft: pending the first approval level, or approved when none applies (400 incomplete_po with meta.submit_warnings)")
-_action("approve", lifecycle.approve_po, ApproveBody, role="approver", errors=(409, 412),
+_action("approve", services.approve_po, ApproveBody, role="approver", errors=(409, 412),
         summary="Approve the current level (403 self_approval_forbidden / not_your_approval; 409 when someone decided first)")
-_action("reject", lifecycle.reject_po, RejectBody, role="approver", errors=(409, 412),
+_action("reject", services.reject_po, RejectBody, role="approver", errors=(409, 412),
         summary="Reject the PO at its current level; reason required")
-_action("cancel", lifecycle.cancel_po, CancelBody, role="requester", errors=(409, 412),
+_action("cancel", services.cancel_po, CancelBody, role="requester", errors=(409, 412),
         summary="Cancel (the requester or an admin); 409 po_has_activity once anything is received or billed")
-_action("close", lifecycle.close_po, CloseBody, role="admin", errors=(409, 412), summary="Close an approved PO")
+_action("close", services.close_po, CloseBody, role="admin", errors=(409, 412), summary="Close an approved PO")
 
 
 @route(api, "/purchase-orders/<int:po_id>/copy", "POST", summary="Start a new draft from this PO (header, lines, dimensions)",
-       tag=TAG, role="requester", body=CopyBody, body_optional=True, response=schemas.PurchaseOrder, status=201, errors=(409,))
+       tag=TAG, body=CopyBody, body_optional=True, response=schemas.PurchaseOrder, status=201, errors=(409,))
+@requires("requester")
 def copy_purchase_order(po_id: int):
-    created = svc.copy_po(actor(), po_id, body())
+    created = services.copy_po(actor(), po_id, **validated(CopyBody, body()))
     resource = q.purchase_order(created.po.id)
     return etagged(resource, 201, Location=url_for("api.get_purchase_order", po_id=created.po.id))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, url_for
 
-from core.queries import reference as q
+from core import queries as q
 from core.schemas.reference import (
     DimensionCreate,
     DimensionPatch,
@@ -14,10 +14,10 @@ from core.schemas.reference import (
     VendorCreate,
     VendorPatch,
 )
-from core.services import dimensions, settings, skus, vendors
+from core import services
 from web import schemas
 from web.api import api, args
-from web.auth import actor
+from web.auth import actor, requires
 from web.jsonio import body, listing
 from web.openapi import PAGING, Param, route
 
@@ -33,10 +33,11 @@ def created(resource: dict, endpoint: str, **ids):
 
 # Vendors
 
-@route(api, "/vendors", "POST", summary="Add a vendor", tag="vendors", role="admin", body=VendorCreate,
+@route(api, "/vendors", "POST", summary="Add a vendor", tag="vendors", body=VendorCreate,
        response=schemas.Vendor, status=201, errors=(409,))
+@requires("admin")
 def create_vendor():
-    vendor = vendors.create_vendor(actor(), body())
+    vendor = services.create_vendor(actor(), body())
     return created(q.vendor(vendor), "api.get_vendor", vendor_id=vendor.id)
 
 
@@ -51,25 +52,28 @@ def get_vendor(vendor_id: int):
     return q.get_vendor(vendor_id)
 
 
-@route(api, "/vendors/<int:vendor_id>", "PATCH", summary="Change a vendor", tag="vendors", role="admin",
+@route(api, "/vendors/<int:vendor_id>", "PATCH", summary="Change a vendor", tag="vendors",
        body=VendorPatch, response=schemas.Vendor, errors=(409,))
+@requires("admin")
 def update_vendor(vendor_id: int):
-    return q.vendor(vendors.update_vendor(actor(), vendor_id, body()))
+    return q.vendor(services.update_vendor(actor(), vendor_id, body()))
 
 
 # SKUs
 
-@route(api, "/skus", "POST", summary="Add a SKU", tag="skus", role="admin", body=SkuCreate, response=schemas.Sku,
+@route(api, "/skus", "POST", summary="Add a SKU", tag="skus", body=SkuCreate, response=schemas.Sku,
        status=201, errors=(409,))
+@requires("admin")
 def create_sku():
-    sku = skus.create_sku(actor(), body())
+    sku = services.create_sku(actor(), body())
     return created(q.sku(sku), "api.get_sku", sku_id=sku.id)
 
 
 @route(api, "/skus/bulk", "POST", summary="Add up to 1,000 SKUs: all of them, or none and every problem",
-       tag="skus", role="admin", body=SkuBulk, response=schemas.SkuBulkCreated, status=201)
+       tag="skus", body=SkuBulk, response=schemas.SkuBulkCreated, status=201)
+@requires("admin")
 def create_skus():
-    return {"data": [q.sku(s) for s in skus.create_skus(actor(), body())]}, 201
+    return {"data": [q.sku(s) for s in services.create_skus(actor(), body())]}, 201
 
 
 @route(api, "/skus", "GET", summary="List SKUs", tag="skus", response=schemas.SkuList,
@@ -83,18 +87,20 @@ def get_sku(sku_id: int):
     return q.get_sku(sku_id)
 
 
-@route(api, "/skus/<int:sku_id>", "PATCH", summary="Change a SKU", tag="skus", role="admin", body=SkuPatch,
+@route(api, "/skus/<int:sku_id>", "PATCH", summary="Change a SKU", tag="skus", body=SkuPatch,
        response=schemas.Sku, errors=(409,))
+@requires("admin")
 def update_sku(sku_id: int):
-    return q.sku(skus.update_sku(actor(), sku_id, body()))
+    return q.sku(services.update_sku(actor(), sku_id, body()))
 
 
 # Dimensions
 
-@route(api, "/dimensions", "POST", summary="Add a dimension", tag="dimensions", role="admin", body=DimensionCreate,
+@route(api, "/dimensions", "POST", summary="Add a dimension", tag="dimensions", body=DimensionCreate,
        response=schemas.Dimension, status=201, errors=(409,))
+@requires("admin")
 def create_dimension():
-    dimension = dimensions.create_dimension(actor(), body())
+    dimension = services.create_dimension(actor(), body())
     return created(q.dimension(dimension), "api.get_dimension", dimension_id=dimension.id)
 
 
@@ -109,10 +115,11 @@ def get_dimension(dimension_id: int):
     return q.get_dimension(dimension_id)
 
 
-@route(api, "/dimensions/<int:dimension_id>", "PATCH", summary="Change a dimension", tag="dimensions", role="admin",
+@route(api, "/dimensions/<int:dimension_id>", "PATCH", summary="Change a dimension", tag="dimensions",
        body=DimensionPatch, response=schemas.Dimension, errors=(409,))
+@requires("admin")
 def update_dimension(dimension_id: int):
-    return q.dimension(dimensions.update_dimension(actor(), dimension_id, body()))
+    return q.dimension(services.update_dimension(actor(), dimension_id, body()))
 
 
 # Settings
@@ -123,6 +130,7 @@ def get_settings():
 
 
 @route(api, "/settings", "PATCH", summary="Change settings (fields omitted keep their value)", tag="settings",
-       role="admin", body=SettingsPatch, response=schemas.Settings, errors=(409,))
+       body=SettingsPatch, response=schemas.Settings, errors=(409,))
+@requires("admin")
 def update_settings():
-    return q.settings(settings.update_settings(actor(), body()))
+    return q.settings(services.update_settings(actor(), body()))

@@ -8,7 +8,7 @@ from decimal import Decimal
 from peewee import JOIN
 
 from core import bulk
-from core.errors import conflict
+from core.errors import AlreadyDecided, NoEligibleApprover
 from core.fields import utcnow
 from core.models import PoApproval, PoApprover, PurchaseOrder, User
 from core.rules.approval import FrozenLevel, LevelRule, Member, freeze, to_ask
@@ -49,21 +49,19 @@ def _candidates(rules: list[LevelRule]) -> list[Member]:
     return [Member(u.id, u.role, u.active) for u in query]
 
 
-def freeze_levels(po: PurchaseOrder, settings: AppSettings) -> list[FrozenLevel]:
-    """Write the levels this PO's total needs (replacing any from an earlier submission)."""
+def freeze_levels(po: PurchaseOrder, settings: AppSettings) -> list[tuple[FrozenLevel, int]]:
+    """Write the levels this PO's total needs (replacing any from an earlier submission): (level, its row id) each."""
     rules = policy(settings)
     levels = freeze(po.total_base, rules, _candidates(rules)) if rules else []
     for level in levels:
         if not to_ask(level, po.requested_by_id):
-            raise conflict("no_eligible_approver", f"approval level {level.level} (from {level.min_total} {settings.base_currency}) "
-                           "has no active approver other than the requester; an admin must update approval_levels")
+            raise NoEligibleApprover(level.level, level.min_total, settings.base_currency)
     PoApproval.delete().where(PoApproval.po == po.id).execute()
     if not levels:
-        return levels
-    bulk.insert_rows(PoApproval, [{"po": po.id, "level": l.level, "min_total": l.min_total} for l in levels])
-    ids = dict(PoApproval.select(PoApproval.level, PoApproval.id).where(PoApproval.po == po.id).tuples())
-    bulk.insert_rows(PoApprover, [{"approval": ids[l.level], "user": uid} for l in levels for uid in l.approver_ids])
-    return levels
+        return []
+    ids = bulk.insert_rows(PoApproval, [{"po": po.id, "level": l.level, "min_total": l.min_total} for l in levels], returning_ids=True)
+    bulk.insert_rows(PoApprover, [{"approval": i, "user": uid} for l, i in zip(levels, ids) for uid in l.approver_ids])
+    return list(zip(levels, ids))
 
 
 def load_levels(po_id: int) -> list[Level]:
@@ -91,12 +89,18 @@ def next_level(po_id: int, after: int) -> Level | None:
     return next((l for l in load_levels(po_id) if l.level == after + 1), None)
 
 
-def decide(level: Level, decision: str, actor: User, comment: str | None) -> None:
-    """Record the decision on an undecided level (409 if someone decided it first)."""
+def decide(level: Level, decision: str, actor: User, comment: str | None, status: str) -> None:
+    """Record the decision on an undecided level (AlreadyDecided, with who and when, if someone was first)."""
     changed = (
         PoApproval.update(decision=decision, decided_by=actor.id, decided_at=utcnow(), comment=comment)
         .where(PoApproval.id == level.id, PoApproval.decision.is_null())
         .execute()
     )
     if changed != 1:
-        raise conflict("invalid_transition", f"level {level.level} was decided a moment ago by someone else")
+        first = next(l for l in load_levels(level_po(level.id)) if l.id == level.id)
+        raise AlreadyDecided(first.level, first.decision, first.decided_by_id, first.decided_by_name, first.decided_at, status)
+
+
+def level_po(approval_id: int) -> int:
+    """The PO an approval level belongs to."""
+    return PoApproval.select(PoApproval.po).where(PoApproval.id == approval_id).scalar()

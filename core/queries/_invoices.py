@@ -7,8 +7,8 @@ from typing import Any
 from core.errors import not_found
 from core.models import Invoice, InvoiceLine, InvoiceLineDimension, PoLine, Receipt, ReceiptLine, User, Vendor
 from core.money import display_rate, plain, round_amount
-from core.queries.params import Args, Reader
-from core.queries.purchase_orders import dimensions_of, get_po
+from core.queries._params import Args, Reader
+from core.queries._purchase_orders import dimensions_of, get_po
 
 
 def _header(row: dict[str, Any]) -> dict[str, Any]:

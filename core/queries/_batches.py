@@ -5,12 +5,13 @@ from typing import Any
 
 from core.errors import not_found
 from core.models import Batch, BatchItem
-from core.queries.params import Args, Reader
+from core.queries._params import Args, Reader
 
 STATUSES = ("queued", "running", "completed")
 
 
-def _resource(b: Batch) -> dict[str, Any]:
+def resource(b: Batch) -> dict[str, Any]:
+    """A batch as the API shows it (progress 0.0–1.0)."""
     return {
         "id": b.id, "status": b.status, "progress": round(b.processed / b.total, 4) if b.total else 1.0,
         "total": b.total, "processed": b.processed, "succeeded": b.succeeded, "failed": b.failed,
@@ -27,7 +28,7 @@ def get_batch(batch_id: str) -> Batch:
 
 def batch(batch_id: str) -> dict[str, Any]:
     """A batch's progress."""
-    return _resource(get_batch(batch_id))
+    return resource(get_batch(batch_id))
 
 
 def batches(args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:
@@ -39,7 +40,7 @@ def batches(args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:
     paging = r.paging()
     r.done()
     rows = query.order_by(Batch.created_at.desc(), Batch.id.desc()).limit(paging.per_page).offset(paging.offset)
-    return [_resource(b) for b in rows], paging.meta(query.count())
+    return [resource(b) for b in rows], paging.meta(query.count())
 
 
 def results(batch_id: str, args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:

@@ -57,14 +57,22 @@ class Reader:
     def _bad(self, code: str, name: str, detail: str) -> None:
         self.problems.append(Problem(code, f"{name}: {detail}" if not detail.startswith("unknown query") else detail))
 
+    def _blank(self, name: str) -> None:
+        self._bad("invalid_value", name, "is empty; give a value or leave the parameter out")
+
     def values(self, name: str) -> list[str]:
-        """Every value given, repeated or comma-separated, blanks dropped."""
-        return [v.strip() for raw in self.args.get(name, ()) for v in raw.split(",") if v.strip()]
+        """Every value given, repeated or comma-separated (an empty one is a bad value, not an absent one)."""
+        found = [v.strip() for raw in self.args.get(name, ()) for v in raw.split(",")]
+        if any(not v for v in found):
+            self._blank(name)
+        return [v for v in found if v]
 
     def one(self, name: str) -> str | None:
         given = self.args.get(name) or ()
         if len(given) > 1:
             self._bad("invalid_value", name, "give this parameter once")
+        if given and not given[0].strip():
+            self._blank(name)
         return given[0].strip() if given and given[0].strip() else None
 
     def choices(self, name: str, allowed: Iterable[str]) -> list[str]:

@@ -8,13 +8,13 @@ from peewee import JOIN, fn
 from core.errors import not_found
 from core.models import AuditEvent, Dimension, LineDimension, PoLine, PurchaseOrder, Sku, User
 from core.money import display_rate, plain, round_amount
-from core.queries.params import Args, Paging, Reader, contains
+from core.queries._filters import CHOICES, PoFilter
+from core.queries._params import Args, Reader, contains
 from core.rules.lines import sku_match_warnings
 from core.rules.state import LineState
-from core.services.approval_store import load_levels
-from core.services.catalog import sku_ref
+from core.services._approvals import load_levels
+from core.services._catalog import sku_ref
 from core.services.settings import get_settings
-from core.types import BillingStatus, Matching, MatchStatus, PoStatus, PoType, ReceiptStatus
 
 SORTS = {
     "po_number": PurchaseOrder.po_number,
@@ -26,10 +26,6 @@ SORTS = {
     "status": PurchaseOrder.status,
 }
 NULLABLE_SORTS = ("delivery_date", "vendor_name")
-FILTERS = (
-    "status", "receipt_status", "billing_status", "match_status", "vendor_id", "po_type", "matching",
-    "po_date_from", "po_date_to", "min_total", "max_total", "q", "external_id", "requested_by", "sort",
-)
 
 
 def _header(po: dict[str, Any], base_currency: str) -> dict[str, Any]:
@@ -122,28 +118,27 @@ def dimensions_of(table, line_ids: list[int]) -> dict[int, dict[str, str]]:
     return dims
 
 
-def _filters(r: Reader) -> list:
+def _filters(flt: PoFilter) -> list:
     conds = []
-    for name, enum in (("status", PoStatus), ("receipt_status", ReceiptStatus), ("billing_status", BillingStatus),
-                       ("match_status", MatchStatus), ("po_type", PoType), ("matching", Matching)):
-        chosen = r.choices(name, [e.value for e in enum])
-        if chosen:
-            conds.append(getattr(PurchaseOrder, name).in_(chosen))
-    for name, field in (("vendor_id", PurchaseOrder.vendor), ("requested_by", PurchaseOrder.requested_by)):
-        ids = r.ints(name)
-        if ids:
-            conds.append(field.in_(ids))
-    if (start := r.date("po_date_from")) is not None:
-        conds.append(PurchaseOrder.po_date >= start)
-    if (end := r.date("po_date_to")) is not None:
-        conds.append(PurchaseOrder.po_date <= end)
-    if (low := r.decimal("min_total")) is not None:
-        conds.append(PurchaseOrder.total >= low)
-    if (high := r.decimal("max_total")) is not None:
-        conds.append(PurchaseOrder.total <= high)
-    if (ext := r.text("external_id")) is not None:
-        conds.append(PurchaseOrder.external_id == ext)
-    if (q := r.text("q")) is not None:
+    for name in CHOICES:
+        if chosen := getattr(flt, name):
+            conds.append(getattr(PurchaseOrder, name).in_(list(chosen)))
+    if flt.vendor_id:
+        conds.append(PurchaseOrder.vendor.in_(list(flt.vendor_id)))
+    if flt.requested_by:
+        conds.append(PurchaseOrder.requested_by.in_(list(flt.requested_by)))
+    if flt.po_date_from is not None:
+        conds.append(PurchaseOrder.po_date >= flt.po_date_from)
+    if flt.po_date_to is not None:
+        conds.append(PurchaseOrder.po_date <= flt.po_date_to)
+    if flt.min_total is not None:
+        conds.append(PurchaseOrder.total >= flt.min_total)
+    if flt.max_total is not None:
+        conds.append(PurchaseOrder.total <= flt.max_total)
+    if flt.external_id is not None:
+        conds.append(PurchaseOrder.external_id == flt.external_id)
+    if flt.q is not None:
+        q = flt.q
         conds.append(contains(PurchaseOrder.po_number, q) | contains(PurchaseOrder.description, q) | contains(PurchaseOrder.vendor_name, q))
     return conds
 
@@ -165,23 +160,13 @@ def _order(sort: list[tuple[str, bool]]) -> list:
     return order
 
 
-def parse_list(args: Args) -> tuple[list, list, Paging]:
-    """Filters, sort and paging of a PO list request (400 naming each bad parameter)."""
-    r = Reader(args, FILTERS)
-    conds = _filters(r)
-    order = _order(r.sort(SORTS, "-created_at"))
-    paging = r.paging()
-    r.done()
-    return conds, order, paging
-
-
-def purchase_orders(args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def purchase_orders(flt: PoFilter) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """A page of PO summaries and its meta, in three queries whatever the page size.
 
     The page's ids are chosen first on the indexed columns (filters, sort, limit/offset); only those
     rows are then joined to their requester and their lines counted.
     """
-    conds, order, paging = parse_list(args)
+    conds, order, paging = _filters(flt), _order(list(flt.sort)), flt.paging
     page_ids = _where(PurchaseOrder.select(PurchaseOrder.id), conds).order_by(*order).limit(paging.per_page).offset(paging.offset)
     line_count = PoLine.select(fn.COUNT(PoLine.id)).where(PoLine.po == PurchaseOrder.id)
     rows = _rows(line_count.alias("line_count")).where(PurchaseOrder.id.in_(page_ids)).order_by(*order)

@@ -6,7 +6,7 @@ from typing import Any
 from core.errors import not_found
 from core.models import Dimension, Sku, Vendor
 from core.money import display_rate, plain
-from core.queries.params import Args, Reader, contains
+from core.queries._params import Args, Reader, contains
 from core.services.settings import AppSettings, get_settings
 
 

@@ -12,7 +12,7 @@ from core.fields import utcnow
 from core.models import Dimension, InvoiceLine, LineDimension, PoLine, PurchaseOrder, Sku, User, Vendor
 from core.money import line_money, plain, po_totals
 from core.rules.state import DimensionRef, LineState, PoState, SkuRef
-from core.services.catalog import vendor_ref
+from core.services._catalog import vendor_ref
 from core.types import PERCENT_PLACES, QUANTITY_PLACES, RATE_PLACES
 
 LINE_COLUMNS = (
@@ -198,7 +198,24 @@ def _dims(line: LineState) -> dict[str, str]:
     return {t: ref.erp_dimension_id for t, ref in line.dimensions.items()}
 
 
-def set_header(po_id: int, values: dict[str, Any]) -> None:
-    """Update the PO row and bump its version."""
-    values = dict(values, version=PurchaseOrder.version + 1, updated_at=utcnow())
-    PurchaseOrder.update(**values).where(PurchaseOrder.id == po_id).execute()
+def bump(po_id: int, values: dict[str, Any], *, if_version: int | None = None) -> bool:
+    """The one writer of a PO row: `values`, a version bump and updated_at, in one UPDATE.
+
+    With `if_version`, only while the row is still at that version (False when someone changed it).
+    """
+    query = PurchaseOrder.update(**values, version=PurchaseOrder.version + 1, updated_at=utcnow()).where(PurchaseOrder.id == po_id)
+    if if_version is not None:
+        query = query.where(PurchaseOrder.version == if_version)
+    return query.execute() == 1
+
+
+def bump_where(where, values: dict[str, Any]) -> int:
+    """`bump` for every PO matching `where` (a vendor's new name on its POs); returns how many."""
+    return PurchaseOrder.update(**values, version=PurchaseOrder.version + 1, updated_at=utcnow()).where(where).execute()
+
+
+def bump_many(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str], versions: dict[int, int]) -> None:
+    """`bump` set-based: each row (with its `id`) gets `columns`, its version after `versions[id]` and updated_at."""
+    now = utcnow()
+    bulk.update_rows(PurchaseOrder, [dict(row, version=versions[row["id"]] + 1, updated_at=now) for row in rows],
+                     [*columns, "version", "updated_at"])

@@ -16,24 +16,23 @@ from core.errors import Problem
 from core.fields import utcnow
 from core.models import PoApproval, PurchaseOrder, User
 from core.rules.po_patch import patched_po
-from core.rules.progress import billing_status, closes_itself, receipt_status
 from core.rules.purchase_orders import new_po, submit_warnings
 from core.rules.state import PoState
 from core.schemas.parse import parse
 from core.schemas.purchase_orders import PurchaseOrderImport
 from core.services._common import locked
-from core.services.catalog import collect, load_catalog
-from core.services.numbering import next_po_numbers
+from core.services._catalog import collect, load_catalog
+from core.services._numbering import next_po_numbers
 from core.rules import lifecycle as transitions
-from core.services.po_store import audited, header_row, line_changes, load_states, write_lines_many
+from core.services._po_store import audited, bump_many, header_row, line_changes, load_states, write_lines_many
+from core.services._progress import Facts, record_closed, settle
 from core.services.settings import AppSettings, get_settings
 from core.types import PoStatus
 
 HEADER_WRITES = (
     "po_type", "matching", "po_date", "delivery_date", "currency", "exchange_rate", "gstin", "description",
     "payment_terms", "terms_and_conditions", "notes", "vendor", "vendor_name", "subtotal", "tax_total", "total",
-    "total_base", "status", "approval_level", "submitted_at", "approved_at", "version", "updated_at",
-    "receipt_status", "billing_status",
+    "total_base", "status", "approval_level", "submitted_at", "approved_at", "receipt_status", "billing_status",
 )
 
 
@@ -45,7 +44,6 @@ class Outcome:
     po_number: str | None = None
     external_id: str | None = None
     errors: list[Problem] = field(default_factory=list)
-    events: list[events.DomainEvent] = field(default_factory=list)
 
 
 @dataclass
@@ -178,9 +176,9 @@ def _write_creates(actor: User, plans: list[_Plan], settings: AppSettings) -> No
     _audit(actor, [(p, {"status": [None, p.status], "po_number": [None, p.outcome.po_number],
                         "line_items": {"added": [l.identifier for l in p.state.lines]}}) for p in plans])
     for plan in plans:
-        plan.outcome.events.append(events.DomainEvent(events.PO_CREATED, plan.outcome.po_id, actor.id, {"source": "erp"}))
+        events.publish(events.DomainEvent(events.PO_CREATED, plan.outcome.po_id, actor.id, {"source": "erp"}))
         if plan.status == PoStatus.approved:
-            plan.outcome.events.append(events.DomainEvent(events.PO_APPROVED, plan.outcome.po_id, actor.id, {"imported": True}))
+            events.publish(events.DomainEvent(events.PO_APPROVED, plan.outcome.po_id, actor.id, {"imported": True}))
 
 
 def _write_updates(actor: User, plans: list[_Plan], settings: AppSettings) -> None:
@@ -193,18 +191,18 @@ def _write_updates(actor: User, plans: list[_Plan], settings: AppSettings) -> No
         po, approving = plan.existing, plan.status == PoStatus.approved and plan.existing.status != PoStatus.approved
         # Lines may now be cut to what was received or billed: the derived statuses follow, and a PO
         # that is done closes itself, as after a receipt or an invoice.
-        receipt = receipt_status((l.quantity, l.quantity_received) for l in plan.state.lines).value
-        billing = billing_status((l.quantity, l.quantity_billed) for l in plan.state.lines).value
-        if closes_itself(plan.status, plan.state.matching, receipt, billing):
+        settled = settle(Facts(plan.status, plan.state.matching, po.receipt_status, po.billing_status, po.match_status,
+                               tuple((l.quantity, l.quantity_received, l.quantity_billed) for l in plan.state.lines)))
+        if settled.closed:
             plan.status, plan.closed = PoStatus.closed, True
         rows.append({
             "id": po.id, **header_row(plan.state, settings.base_currency), "status": plan.status,
             "approval_level": None if approving else po.approval_level,
             "submitted_at": po.submitted_at or (now if approving else None),
-            "approved_at": now if approving else po.approved_at, "version": po.version + 1, "updated_at": now,
-            "receipt_status": receipt, "billing_status": billing,
+            "approved_at": now if approving else po.approved_at,
+            "receipt_status": settled.values["receipt_status"], "billing_status": settled.values["billing_status"],
         })
-    bulk.update_rows(PurchaseOrder, rows, HEADER_WRITES)
+    bump_many(rows, HEADER_WRITES, {p.existing.id: p.existing.version for p in changed})
     write_lines_many([(p.existing.id, p.before.lines, p.state.lines, p.state.currency) for p in changed])
     # Levels of an earlier submission (pending or rejected) mean nothing once the ERP approved the PO.
     superseded = [p.existing.id for p in changed if p.existing.status != PoStatus.approved and p.action == "imported"]
@@ -212,14 +210,11 @@ def _write_updates(actor: User, plans: list[_Plan], settings: AppSettings) -> No
         PoApproval.delete().where(PoApproval.po.in_(superseded)).execute()
     base = settings.base_currency
     _audit(actor, [(p, _update_changes(p, base)) for p in changed])
-    closed = [p for p in changed if p.closed]
-    audit.record_many("purchase_order", actor, [(p.outcome.po_id, "closed", {"status": [PoStatus.approved.value, PoStatus.closed.value]}) for p in closed])
     for plan in changed:
-        plan.outcome.events.append(events.DomainEvent(events.PO_UPDATED, plan.outcome.po_id, actor.id, {"source": "erp"}))
+        events.publish(events.DomainEvent(events.PO_UPDATED, plan.outcome.po_id, actor.id, {"source": "erp"}))
         if plan.action == "imported" and plan.existing.status != PoStatus.approved:
-            plan.outcome.events.append(events.DomainEvent(events.PO_APPROVED, plan.outcome.po_id, actor.id, {"imported": True}))
-        if plan.closed:
-            plan.outcome.events.append(events.DomainEvent(events.PO_CLOSED, plan.outcome.po_id, actor.id, {"automatic": True}))
+            events.publish(events.DomainEvent(events.PO_APPROVED, plan.outcome.po_id, actor.id, {"imported": True}))
+    record_closed([(p.outcome.po_id, p.state.matching) for p in changed if p.closed], actor)
 
 
 def _update_changes(plan: _Plan, base: str) -> dict[str, Any]:

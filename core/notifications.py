@@ -1,0 +1,79 @@
+"""Who is told what when something happens: domain events become outbox messages.
+
+These are business rules (slack.md's flows), so they live in core; how a message looks and how it
+travels is the channel's business (the bot renders Slack messages from the ids given here, fresh
+at delivery time). Messages are written only for kinds this deployment has a channel for, in the
+transaction of the change. Each has a stable key, so an event can never be told twice.
+
+Slack message payloads (`type`):
+- `approval_request` {po_id, approval_id, level, user_id}: ask an approver of a level to decide.
+- `approval_decided` {po_id, approval_id, level, decision, by_user_id, reason}: update every
+  request of that level in place (the decision, who, when; no more buttons).
+- `requester_update` {po_id, user_id, what}: tell the requester (what: level_approved, approved, rejected).
+- `invoice_exception` {po_id, invoice_id, user_id}: tell the requester an invoice did not match.
+"""
+from __future__ import annotations
+
+from core import events, outbox
+from core.models import PurchaseOrder
+
+SLACK = "slack"
+
+
+def slack_ordering(po_id: int) -> str:
+    """Slack messages about one PO leave in the order they were written."""
+    return f"slack:po:{po_id}"
+
+
+def _requester(po_id: int) -> int:
+    return PurchaseOrder.select(PurchaseOrder.requested_by).where(PurchaseOrder.id == po_id).scalar()
+
+
+def _slack(key: str, po_id: int, payload: dict) -> None:
+    outbox.enqueue(SLACK, f"slack:{key}", {**payload, "po_id": po_id}, ordering_key=slack_ordering(po_id))
+
+
+def _ask(event: events.DomainEvent, approval_id: int, level: int, approvers: list[int]) -> None:
+    for user_id in approvers:
+        _slack(f"approval_request:{approval_id}:{user_id}", event.po_id,
+               {"type": "approval_request", "approval_id": approval_id, "level": level, "user_id": user_id})
+
+
+def _decided(event: events.DomainEvent, decision: str) -> None:
+    data = event.data
+    _slack(f"approval_decided:{data['approval_id']}", event.po_id, {
+        "type": "approval_decided", "approval_id": data["approval_id"], "level": data["level"], "decision": decision,
+        "by_user_id": event.actor_id, "reason": data.get("reason")})
+
+
+def _tell_requester(event: events.DomainEvent, what: str, key: str) -> None:
+    requester = _requester(event.po_id)
+    if requester is not None and requester != event.actor_id:
+        _slack(f"requester_update:{key}", event.po_id, {"type": "requester_update", "user_id": requester, "what": what})
+
+
+def _slack_messages(event: events.DomainEvent) -> None:
+    data = event.data
+    if event.name == events.PO_SUBMITTED and data.get("approval_id"):
+        _ask(event, data["approval_id"], data["level"], data["approvers"])
+    elif event.name == events.PO_LEVEL_APPROVED:
+        _decided(event, "approved")
+        if data.get("next_approval_id"):
+            _tell_requester(event, "level_approved", f"{data['approval_id']}:approved")
+            _ask(event, data["next_approval_id"], data["next_level"], data["approvers"])
+        else:
+            _tell_requester(event, "approved", f"{data['approval_id']}:approved")
+    elif event.name == events.PO_REJECTED:
+        _decided(event, "rejected")
+        _tell_requester(event, "rejected", f"{data['approval_id']}:rejected")
+    elif event.name == events.INVOICE_EXCEPTION and event.po_id is not None:
+        requester = _requester(event.po_id)
+        if requester is not None:
+            _slack(f"invoice_exception:{data['invoice_id']}", event.po_id,
+                   {"type": "invoice_exception", "invoice_id": data["invoice_id"], "user_id": requester})
+
+
+def handle(event: events.DomainEvent) -> None:
+    """Write the outbox messages `event` calls for (inside the publishing transaction)."""
+    if event.po_id is not None and outbox.enabled(SLACK):
+        _slack_messages(event)
