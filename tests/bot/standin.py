@@ -14,8 +14,10 @@ bolt, `App(client=WebClient(token=..., base_url=slack.api_url), ...)`. The stand
 `POST|GET /api/<method>` and `POST /response/<id>` (the `response_url` of interactive payloads,
 made with `slack.response_url()`); anything else is a 404.
 
-Unknown methods answer `{"ok": true}`. Users are known only once added with `slack.add_user`;
-users.info leaves out `locale` unless called with `include_locale=true`, as Slack does.
+Unknown methods answer `{"ok": true}`. Users exist only once added with `slack.add_user`
+(users.info, users.lookupByEmail, chat.postEphemeral and views.publish refuse others with Slack's
+error codes); users.info leaves out `locale` unless called with `include_locale=true`, as Slack
+does. A trigger_id opens one view only (`exchanged_trigger_id` after that).
 """
 from __future__ import annotations
 
