@@ -4,10 +4,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from dataclasses import dataclass
 from typing import Callable
 
-from core import leases
+from core import leases, outbox
 from core.services import batches
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,23 @@ def work_batches() -> None:
         log.exception("batch work failed")
 
 
+def deliver_outbox(window_seconds: float = 4.5) -> None:
+    """Deliver due outbox messages, then wait for commits that write more, until the window closes.
+
+    Runs back to back (every 5 s, never two at once), so a message written in this process leaves
+    within moments of its commit; one written by another process waits at most for the next window.
+    """
+    deadline = time.monotonic() + window_seconds
+    while True:
+        try:
+            outbox.deliver_due(worker_name(), budget_seconds=window_seconds)
+        except Exception:  # the database went away, say: the next window tries again
+            log.exception("outbox delivery failed")
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not outbox.nudged(remaining):
+            return
+
+
 def heartbeat() -> None:
     """Tell /health that a scheduler is running somewhere."""
     try:
@@ -42,5 +60,6 @@ def heartbeat() -> None:
 
 PERIODIC: list[PeriodicJob] = [
     PeriodicJob("batches", work_batches, 1.0),
+    PeriodicJob("outbox", deliver_outbox, 5.0),
     PeriodicJob("heartbeat", heartbeat, 15.0),
 ]

@@ -16,6 +16,8 @@ from core import jobs
 from core.db import database
 
 log = logging.getLogger(__name__)
+# APScheduler says at INFO that each job ran, every second: our jobs log what they did instead.
+logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _connected(func: Callable[[], None]) -> Callable[[], None]:

@@ -185,7 +185,7 @@ def demo(ctx: click.Context, host: str, port: int, db_path: str, no_serve: bool)
 @cli.command()
 @click.pass_context
 def worker(ctx: click.Context) -> None:
-    """The scheduler alone (batches, reminders, re-matching), for the Procfile."""
+    """The scheduler alone (ERP batches, outbox delivery), for the Procfile."""
     from core.scheduler import run_forever
 
     settings = _settings(ctx)

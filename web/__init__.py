@@ -1,13 +1,12 @@
-"""The Flask app: the JSON API under /api/v1 (the dashboard and the Slack endpoint join it later)."""
+"""The Flask app: the JSON API under /api/v1; the composition root mounts the other faces."""
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
-from peewee import Database
 
 from core.config import Settings
 from core.db import bind, database, open_database
@@ -15,6 +14,9 @@ from core.schemas.types import MAX_ID
 from web import errors
 from web.auth import RateLimiter
 from web.jsonio import JSONProvider
+
+if TYPE_CHECKING:
+    from peewee import Database
 
 MAX_BODY = 5 * 1024 * 1024
 

@@ -74,7 +74,7 @@ def get_po(po_id: int) -> PurchaseOrder:
 
 
 def purchase_order(po_id: int, *, submit_warnings: dict | None = None) -> dict[str, Any]:
-    """One PO in full: header, totals, lines with dimensions, warnings (four queries)."""
+    """One PO in full: header, totals, lines with dimensions, warnings, approval levels (five queries)."""
     po = _rows().where(PurchaseOrder.id == po_id).first()
     if po is None:
         raise not_found("purchase order", po_id)

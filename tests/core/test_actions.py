@@ -1,0 +1,143 @@
+"""The typed actions called directly, as the Slack bot and the dashboard call them, and the business
+errors they raise carrying what a face needs to explain them."""
+import datetime as dt
+
+import pytest
+
+from core import services
+from core.errors import (
+    AlreadyDecided,
+    DuplicateInvoice,
+    IncompletePo,
+    InvalidTransition,
+    NoEligibleApprover,
+    NotOwner,
+    NotYourApproval,
+    PoNotOpen,
+    RoleRequired,
+    SelfApproval,
+    ValidationFailed,
+)
+from tests.factories import line, make_person, make_vendor, po_body
+
+
+@pytest.fixture
+def cast(db):
+    admin, requester = make_person("admin").user, make_person("requester", "Ravi").user
+    first, second = make_person("approver", "Priya").user, make_person("approver", "Omar").user
+    services.update_settings(admin, {"approval_levels": [{"min_total": "1000", "approvers": [first.id]},
+                                                         {"min_total": "4000", "approvers": [second.id]}]})
+    return admin, requester, first, second
+
+
+def pending(requester, rate=500):
+    return services.create_po(requester, po_body(lines=[line(quantity=10, rate=rate)], submit=True)).po
+
+
+def problems(error):
+    return [(p.code, p.pointer) for p in error.value.problems]
+
+
+def test_an_approver_approves_level_by_level_with_keyword_arguments(cast):
+    admin, requester, first, second = cast
+    po = pending(requester)
+    assert services.approve_po(first, po.id, level=1, comment="fine").approval_level == 2
+    assert services.approve_po(second, po.id, level=2).status == "approved"
+
+
+def test_a_wrong_argument_from_a_face_is_refused_with_the_arguments_name(cast):
+    admin, requester, first, _ = cast
+    po = pending(requester)
+    with pytest.raises(ValidationFailed) as wrong:
+        services.approve_po(first, po.id, level="one", comment="x" * 2001)
+    assert sorted(problems(wrong)) == [("invalid_type", "/level"), ("invalid_value", "/comment")]
+    with pytest.raises(ValidationFailed) as empty:
+        services.reject_po(first, po.id, reason="  ")
+    assert problems(empty) == [("invalid_value", "/reason")]
+    assert services.copy_po(requester, po.id, po_date=dt.date(2026, 1, 5)).po.po_date == dt.date(2026, 1, 5)
+
+
+def test_a_second_click_on_a_decided_level_says_who_decided_it_and_when(cast):
+    admin, requester, first, second = cast
+    po = pending(requester)
+    services.approve_po(first, po.id, level=1)
+    with pytest.raises(AlreadyDecided) as stale:
+        services.approve_po(first, po.id, level=1)
+    error = stale.value
+    assert (error.level, error.decision, error.decided_by_id, error.decided_by_name) == (1, "approved", first.id, "Priya")
+    assert isinstance(error.decided_at, dt.datetime)
+    assert error.problems[0].code == "invalid_transition"
+
+
+def test_the_requester_deciding_their_own_po_is_told_so(cast):
+    admin, requester, first, second = cast
+    services.update_settings(admin, {"approval_levels": [{"min_total": "1000", "approvers": [first.id, second.id]}]})
+    own = pending(first)
+    with pytest.raises(SelfApproval) as error:
+        services.approve_po(first, own.id)
+    assert (error.value.po_number, error.value.problems[0].code) == (own.po_number, "self_approval_forbidden")
+
+
+def test_an_approver_of_another_level_is_told_which_level_and_who_may_decide_it(cast):
+    admin, requester, first, second = cast
+    po = pending(requester)
+    with pytest.raises(NotYourApproval) as error:
+        services.approve_po(second, po.id)
+    assert (error.value.level, error.value.approvers) == (1, ((first.id, "Priya"),))
+
+
+def test_acting_on_a_po_in_the_wrong_status_names_the_action_and_the_status(cast):
+    admin, requester, *_ = cast
+    draft = services.create_po(requester, po_body()).po
+    with pytest.raises(InvalidTransition) as error:
+        services.close_po(admin, draft.id)
+    assert (error.value.action, error.value.status) == ("close", "draft")
+    with pytest.raises(PoNotOpen) as closed:
+        services.record_receipt(requester, draft.id, {"lines": [{"line_id": 1, "quantity": 1}]})
+    assert closed.value.status == "draft"
+
+
+def test_submitting_an_incomplete_po_carries_what_is_missing(cast):
+    _, requester, *_ = cast
+    po = services.create_po(requester, {"po_type": "goods", "matching": "two_way", "line_items": [line("Bolts", rate=0)]}).po
+    with pytest.raises(IncompletePo) as error:
+        services.submit_po(requester, po.id)
+    assert error.value.submit_warnings == {"po": ["vendor_id", "description", "payment_terms"], "line_items": {"Bolts": ["rate"]}}
+
+
+def test_a_level_nobody_but_the_requester_could_decide_is_named(cast):
+    admin, requester, first, _ = cast
+    with pytest.raises(NoEligibleApprover) as error:
+        pending(first)  # first is level 1's only approver
+    assert error.value.level == 1
+
+
+def test_a_role_too_low_names_the_role_needed_and_the_role_held(cast):
+    _, requester, *_ = cast
+    viewer = make_person("viewer").user
+    with pytest.raises(RoleRequired) as error:
+        services.create_po(viewer, po_body())
+    assert (error.value.needed, error.value.actual) == ("requester", "viewer")
+
+
+def test_only_the_requester_or_an_admin_may_change_submit_cancel_or_delete_a_po(cast):
+    admin, requester, *_ = cast
+    other = make_person("requester").user
+    po = services.create_po(requester, po_body()).po
+    for act in (lambda: services.update_po(other, po.id, {"notes": "mine now"}), lambda: services.submit_po(other, po.id),
+                lambda: services.cancel_po(other, po.id), lambda: services.delete_po(other, po.id)):
+        with pytest.raises(NotOwner) as error:
+            act()
+        assert (error.value.po_number, error.value.owner_id) == (po.po_number, requester.id)
+    assert services.update_po(admin, po.id, {"notes": "an admin may"}).notes == "an admin may"
+
+
+def test_a_duplicate_invoice_names_the_vendor_and_number(cast):
+    admin, *_ = cast
+    vendor = make_vendor()
+    body = {"vendor_id": vendor.id, "invoice_number": "A-1", "invoice_date": "2026-01-01", "currency": "INR",
+            "lines": [{"description": "x", "quantity": 1, "unit_price": 1}]}
+    services.register_invoice(admin, body)
+    with pytest.raises(DuplicateInvoice) as error:
+        services.register_invoice(admin, {**body, "invoice_number": "a-1 "})
+    assert (error.value.vendor_id, error.value.invoice_number) == (vendor.id, "a-1")
