@@ -187,9 +187,11 @@ def demo(ctx: click.Context, host: str, port: int, db_path: str, no_serve: bool)
 def worker(ctx: click.Context) -> None:
     """The scheduler alone (ERP batches, outbox delivery), for the Procfile."""
     from core.scheduler import run_forever
+    from podesk.wiring import install_channels
 
     settings = _settings(ctx)
     migrate(_open(settings))
+    install_channels(settings)
     stop = threading.Event()
     gc.collect()
     gc.freeze()  # start-up objects live forever: keep the collector's full passes off them

@@ -5,7 +5,7 @@ from gunicorn.app.base import BaseApplication
 
 from core.config import Settings
 from core.scheduler import Scheduler
-from web import create_app
+from podesk.wiring import build_web_app
 
 
 class _Gunicorn(BaseApplication):
@@ -27,7 +27,7 @@ def serve(settings: Settings, host: str, port: int, threads: int = 8) -> None:
     scheduler = Scheduler() if settings.scheduler else None
 
     def factory():
-        return create_app(settings, scheduler_running=lambda: bool(scheduler and scheduler.running))
+        return build_web_app(settings, scheduler_running=lambda: bool(scheduler and scheduler.running))
 
     def started(_worker) -> None:
         if scheduler:

@@ -1,5 +1,5 @@
 """The WSGI app for production servers (Procfile `web:`); background jobs run in `podesk worker`."""
 from core.config import Settings
-from web import create_app
+from podesk.wiring import build_web_app
 
-app = create_app(Settings.from_env())
+app = build_web_app(Settings.from_env())
