@@ -89,6 +89,26 @@ class RateLimited(DomainError):
     code = "rate_limited"
 
 
+class WrongCredentials(Unauthenticated):
+    """A dashboard sign-in that failed; it never says whether the email belongs to anyone."""
+
+
+class SignInLocked(RateLimited):
+    """Too many failed sign-ins for an account or an address; `retry_after` is in seconds."""
+
+    def __init__(self, detail: str, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__([Problem("rate_limited", detail)], meta={"retry_after": retry_after})
+
+
+class SignInLinkUnusable(NotFound):
+    """A one-time sign-in link that is unknown, already used or expired (`reason` says which)."""
+
+    def __init__(self, reason: str, detail: str):
+        self.reason = reason
+        super().__init__([Problem("not_found", detail)])
+
+
 def conflict(code: str, detail: str, ptr: str | None = None) -> Conflict:
     """A 409 with one problem."""
     return Conflict([Problem(code, detail, ptr)])
