@@ -1,4 +1,4 @@
-"""The Flask app: the JSON API under /api/v1 (the dashboard and the Slack endpoint join it later)."""
+"""The Flask app: the JSON API under /api/v1 and the dashboard's pages (the Slack endpoint joins later)."""
 from __future__ import annotations
 
 import logging
@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from flask import Flask
+from htmx_flask import Htmx
 from werkzeug.routing import IntegerConverter
 from peewee import Database
 
 from core.config import Settings
 from core.db import bind, database, open_database
 from core.schemas.types import MAX_ID
-from web import errors
+from web import errors, security
 from web.auth import RateLimiter
 from web.jsonio import JSONProvider
 
@@ -59,8 +60,13 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
             database.close()  # back to the pool
 
     app.url_map.converters["int"] = IdConverter
-    errors.register(app)
+    Htmx(app)
     from web.api import api
+    from web.dashboard import dashboard
+    from web.dashboard.errors import error_page
 
+    errors.register(app, page=error_page)
     app.register_blueprint(api)
+    app.register_blueprint(dashboard)
+    security.init_app(app, settings)
     return app

@@ -1,9 +1,11 @@
-"""The one place errors become HTTP: every error path answers `{"errors": [{code, detail, pointer?}]}`."""
+"""The one place errors become HTTP: the JSON API answers `{"errors": [{code, detail, pointer?}]}`
+on every error path; pages answer with an HTML page (rendered by the dashboard)."""
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from core.errors import (
@@ -39,6 +41,19 @@ HTTP_CODES = {
 }
 
 
+# Paths whose clients are programs: they get the JSON error shape (and no page headers).
+# Anything else is a page. The Slack endpoint joins this list when it arrives.
+JSON_PREFIXES = ("/api/",)
+
+# Renders an error page: (status, problems, the exception) -> response.
+PageRenderer = Callable[[int, list[Problem], Exception], Response]
+
+
+def answers_json(path: str) -> bool:
+    """True when errors on `path` are answered in the API's JSON shape."""
+    return path.startswith(JSON_PREFIXES)
+
+
 def status_of(error: DomainError) -> int:
     for cls in type(error).__mro__:
         if cls in STATUS:
@@ -56,11 +71,16 @@ def payload(problems: list[Problem], meta: dict | None = None) -> dict:
     return body
 
 
-def register(app: Flask) -> None:
-    """Install the handlers that keep the error shape the same on every path."""
+def register(app: Flask, page: PageRenderer | None = None) -> None:
+    """Install the handlers that keep the error shape the same on every path (`page` renders HTML ones)."""
+
+    def as_page() -> bool:
+        return page is not None and not answers_json(request.path)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        if as_page():
+            return page(status_of(error), error.problems, error)
         response = jsonify(payload(error.problems, error.meta))
         response.status_code = status_of(error)
         if response.status_code == 401:
@@ -70,6 +90,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = HTTP_CODES.get(error.code or 500, "invalid_value" if (error.code or 500) < 500 else "internal_error")
+        if as_page():
+            return page(error.code or 500, [Problem(code, error.description or error.name)], error)
         detail = error.description or error.name
         if error.code == 404:
             detail = f"nothing at {request.path}; see /api/v1/openapi.json for the endpoints"
@@ -87,6 +109,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("unhandled error")
-        response = jsonify(payload([Problem("internal_error", "something went wrong on our side; it has been logged")]))
+        problems = [Problem("internal_error", "something went wrong on our side; it has been logged")]
+        if as_page():
+            return page(500, problems, error)
+        response = jsonify(payload(problems))
         response.status_code = 500
         return response
