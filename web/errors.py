@@ -71,6 +71,27 @@ def payload(problems: list[Problem], meta: dict | None = None) -> dict:
     return body
 
 
+def _code_of(error: HTTPException) -> str:
+    return HTTP_CODES.get(error.code or 500, "invalid_value" if (error.code or 500) < 500 else "internal_error")
+
+
+def _json_http_error(error: HTTPException) -> Response:
+    code = _code_of(error)
+    detail = error.description or error.name
+    if error.code == 404:
+        detail = f"nothing at {request.path}; see /api/v1/openapi.json for the endpoints"
+    elif error.code == 405:
+        allowed = ", ".join(m for m in (getattr(error, "valid_methods", None) or []) if m not in ("HEAD", "OPTIONS"))
+        detail = f"{request.method} is not allowed on {request.path}" + (f"; use {allowed}" if allowed else "")
+    elif error.code == 413:
+        detail = "the request body is larger than 5 MB"
+    response = jsonify(payload([Problem(code, detail)]))
+    response.status_code = error.code or 500
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
 def register(app: Flask, page: PageRenderer | None = None) -> None:
     """Install the handlers that keep the error shape the same on every path (`page` renders HTML ones)."""
 
@@ -89,22 +110,9 @@ def register(app: Flask, page: PageRenderer | None = None) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        code = HTTP_CODES.get(error.code or 500, "invalid_value" if (error.code or 500) < 500 else "internal_error")
         if as_page():
-            return page(error.code or 500, [Problem(code, error.description or error.name)], error)
-        detail = error.description or error.name
-        if error.code == 404:
-            detail = f"nothing at {request.path}; see /api/v1/openapi.json for the endpoints"
-        elif error.code == 405:
-            allowed = ", ".join(m for m in (getattr(error, "valid_methods", None) or []) if m not in ("HEAD", "OPTIONS"))
-            detail = f"{request.method} is not allowed on {request.path}" + (f"; use {allowed}" if allowed else "")
-        elif error.code == 413:
-            detail = "the request body is larger than 5 MB"
-        response = jsonify(payload([Problem(code, detail)]))
-        response.status_code = error.code or 500
-        if error.code == 405 and getattr(error, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(error.valid_methods)
-        return response
+            return page(error.code or 500, [Problem(_code_of(error), error.description or error.name)], error)
+        return _json_http_error(error)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

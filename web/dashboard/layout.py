@@ -39,6 +39,7 @@ def _current(href: str) -> bool:
 
 @dashboard.app_context_processor
 def layout_context() -> dict:
+    """The names base.html uses, on every page (error pages too)."""
     return {
         "user": g.get("user"),
         "nav": [(href, label, _current(href)) for href, label in NAV],

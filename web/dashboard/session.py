@@ -47,6 +47,7 @@ def signed_in_user() -> User | None:
 
 @dashboard.before_request
 def require_session():
+    """Every dashboard view needs a signed-in user unless it is marked @public."""
     g.user = signed_in_user()
     view = current_app.view_functions.get(request.endpoint or "")
     if g.user is None and not getattr(view, "public", False):
