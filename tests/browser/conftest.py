@@ -96,8 +96,9 @@ def _sign_in(page, email: str, password: str) -> None:
         page.goto("/sign-in")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    # Wait for the answer to this submission, so the next step never acts on the page it replaces.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture
