@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test bench clean
+.PHONY: install demo serve test bench assets clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ bench: install
 	$(BIN)/python bench/list.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/bulk.py
+
+# Front-end files come from npm (package.json, package-lock.json) and are committed under
+# web/static/vendor/ with a MANIFEST.json of their hashes, so installing podesk needs no Node;
+# only changing them does. npm ci refuses a tarball whose hash differs from the lock.
+assets:
+	npm ci --ignore-scripts --no-audit --no-fund
+	$(PYTHON) scripts/vendor_assets.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache podesk-demo.db*

@@ -212,6 +212,32 @@ class InvoiceNotAcceptable(Conflict):
         super().__init__([Problem("invalid_transition", f"only an invoice with exceptions can be accepted (this one is {match_status})")])
 
 
+class WrongCredentials(DomainError):
+    """A dashboard sign-in that failed; it never says whether the email belongs to anyone."""
+
+    code = "unauthenticated"
+    MESSAGE = "That email and password do not match an account. Check them and try again."
+
+    def __init__(self):
+        super().__init__([Problem(self.code, self.MESSAGE)])
+
+
+class SignInLocked(DomainError):
+    """Too many failed sign-ins for an account or an address; `retry_after` is in seconds."""
+
+    def __init__(self, detail: str, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__([Problem("rate_limited", detail)], meta={"retry_after": retry_after})
+
+
+class SignInLinkUnusable(NotFound):
+    """A one-time sign-in link that is unknown, already used or expired (`reason` says which)."""
+
+    def __init__(self, reason: str, detail: str):
+        self.reason = reason
+        super().__init__([Problem("not_found", detail)])
+
+
 def conflict(code: str, detail: str, ptr: str | None = None) -> Conflict:
     """A 409 with one problem (uniqueness rules, named by their code)."""
     return Conflict([Problem(code, detail, ptr)])

@@ -1,4 +1,4 @@
-"""The Flask app: the JSON API under /api/v1; the composition root mounts the other faces."""
+"""The Flask app: the JSON API under /api/v1 and the dashboard's pages; the composition root mounts the Slack endpoint."""
 from __future__ import annotations
 
 import logging
@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from flask import Flask
+from htmx_flask import Htmx
 from werkzeug.routing import IntegerConverter
 
 from core.config import Settings
 from core.db import bind, database, open_database
 from core.schemas.types import MAX_ID
-from web import errors
+from web import errors, security
 from web.auth import RateLimiter
 from web.jsonio import JSONProvider
 
@@ -62,8 +63,14 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
             database.close()  # back to the pool
 
     app.url_map.converters["int"] = IdConverter
-    errors.register(app)
+    Htmx(app)
     from web.api import api
+    from web.dashboard import dashboard
+    from web.dashboard.errors import error_page
 
+    errors.register(app)
+    errors.add_renderer(app, "/", lambda status, problems, meta, error: error_page(status, problems, error))
     app.register_blueprint(api)
+    app.register_blueprint(dashboard)
+    security.init_app(app, settings)
     return app

@@ -21,8 +21,10 @@ from core.errors import (
     NotFound,
     PermissionDenied,
     Problem,
+    SignInLocked,
     ValidationFailed,
     VersionMismatch,
+    WrongCredentials,
 )
 from web.auth import RateLimited, Unauthenticated
 from web.jsonio import UnsupportedMediaType
@@ -39,6 +41,8 @@ STATUS = {
     UnsupportedMediaType: 415,
     IdempotencyKeyReused: 422,
     RateLimited: 429,
+    WrongCredentials: 401,
+    SignInLocked: 429,
 }
 HTTP_CODES = {
     400: "invalid_value", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
@@ -46,6 +50,14 @@ HTTP_CODES = {
 }
 
 Renderer = Callable[[int, list[Problem], dict | None, Exception], Response]
+
+# Paths whose clients are programs: JSON errors (or Slack's), and no page headers.
+JSON_PREFIXES = ("/api/", "/slack/")
+
+
+def answers_json(path: str) -> bool:
+    """True when `path` is for programs (the API, Slack), not a page people look at."""
+    return path.startswith(JSON_PREFIXES)
 
 
 def status_of(error: DomainError) -> int:
@@ -71,7 +83,7 @@ def json_error(status: int, problems: list[Problem], meta: dict | None, error: E
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="podesk"'
-    if isinstance(error, RateLimited):
+    if isinstance(error, (RateLimited, SignInLocked)):
         response.headers["Retry-After"] = str(error.retry_after)
     if status == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
@@ -105,7 +117,8 @@ def _render(app: Flask, status: int, problems: list[Problem], meta: dict | None,
 
 
 def register(app: Flask) -> None:
-    """Install the handlers that turn every error into its area's answer."""
+    """Install the handlers that turn every error into its area's answer (JSON for the API)."""
+    add_renderer(app, "/api/", json_error)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):

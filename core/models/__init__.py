@@ -369,6 +369,7 @@ class AuditEvent(BaseModel):
 # Tables of later features live in their own modules of this package; importing them here
 # registers them, and ALL_MODELS (every table, for tests that empty the database) finds them.
 from core.models.outbox import *  # noqa: E402,F401,F403
+from core.models.auth import *  # noqa: E402,F401,F403
 
 
 def _all_models() -> tuple[type[BaseModel], ...]:

@@ -1,4 +1,4 @@
-"""Users, their API keys (shown once, stored as a SHA-256 hash) and dashboard passwords."""
+"""Users, their API keys (shown once, stored as a SHA-256 hash), dashboard passwords and session epochs."""
 from __future__ import annotations
 
 import base64
@@ -13,7 +13,8 @@ from core import audit
 from core.db import database
 from core.errors import Problem, ValidationFailed, conflict, invalid, not_found
 from core.fields import utcnow
-from core.models import ApiKey, User
+from core.models import ApiKey, SessionEpoch, User
+from core.services._access import require_role
 from core.types import Role
 
 KEY_PREFIX = "pdk_"
@@ -116,4 +117,31 @@ def set_password(email: str, password: str) -> None:
     user = user_by_email(email)
     with database.atomic():
         User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
+        new_session_epoch(user.id)  # a changed password ends every dashboard session
         audit.record("user", user.id, "password_set", user)
+
+
+def set_active(actor: User | None, email: str, active: bool) -> User:
+    """Deactivate or reactivate a user (admins); either ends every dashboard session they hold."""
+    require_role(actor, Role.admin, "deactivating or reactivating a user")
+    user = user_by_email(email)
+    with database.atomic():
+        User.update(active=active).where(User.id == user.id).execute()
+        new_session_epoch(user.id)
+        audit.record("user", user.id, "activated" if active else "deactivated", actor, {"active": [user.active, active]})
+    return User.get_by_id(user.id)
+
+
+def new_session_epoch(user_id: int) -> str:
+    """Give the user a new session epoch (inside the caller's transaction): sessions carrying the old one end."""
+    epoch, now = secrets.token_hex(16), utcnow()
+    (SessionEpoch.insert(user=user_id, epoch=epoch, changed_at=now)
+     .on_conflict(conflict_target=[SessionEpoch.user], update={SessionEpoch.epoch: epoch, SessionEpoch.changed_at: now})
+     .execute())
+    return epoch
+
+
+def session_epoch(user_id: int) -> str:
+    """The user's current session epoch, made on first use (inside the caller's transaction)."""
+    SessionEpoch.insert(user=user_id, epoch=secrets.token_hex(16), changed_at=utcnow()).on_conflict_ignore().execute()
+    return SessionEpoch.get(SessionEpoch.user == user_id).epoch
