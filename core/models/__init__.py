@@ -34,6 +34,8 @@ class User(BaseModel):
     password_hash = CharField(max_length=255, null=True)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
+    timezone = CharField(max_length=64, null=True)  # IANA name ("Asia/Kolkata"); UTC when unknown
+    locale = CharField(max_length=16, null=True)  # babel locale ("en_IN"); the deployment's default when unknown
 
     class Meta:
         table_name = "app_user"  # "user" is reserved in PostgreSQL

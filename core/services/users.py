@@ -6,6 +6,9 @@ import hashlib
 import hmac
 import secrets
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
 from email_validator import EmailNotValidError, validate_email
 from peewee import IntegrityError
 
@@ -61,6 +64,29 @@ def link_slack_id(user: User, slack_id: str) -> User:
         except IntegrityError:
             raise conflict("duplicate_slack_id", f"slack id {slack_id} belongs to another user", "/slack_id") from None
         audit.record("user", user.id, "slack_linked", None, {"slack_id": [user.slack_id, slack_id.strip()]})
+    return User.get_by_id(user.id)
+
+
+def set_preferences(user: User, *, timezone: str | None = None, locale: str | None = None) -> User:
+    """Remember how dates and money are shown to this user (an IANA timezone, a locale such as en_IN)."""
+    problems = []
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            problems.append(Problem("invalid_value", f"{timezone!r} is not a known timezone (e.g. Asia/Kolkata)", "/timezone"))
+    if locale is not None:
+        try:
+            locale = str(Locale.parse(str(locale).replace("-", "_")))
+        except (UnknownLocaleError, ValueError, TypeError):
+            problems.append(Problem("invalid_value", f"{locale!r} is not a known locale (e.g. en_IN)", "/locale"))
+    if problems:
+        raise ValidationFailed(problems)
+    changes = {k: v for k, v in (("timezone", timezone), ("locale", locale)) if v is not None and v != getattr(user, k)}
+    if changes:
+        with database.atomic():
+            User.update(**changes).where(User.id == user.id).execute()
+            audit.record("user", user.id, "preferences_set", None, {k: [getattr(user, k), v] for k, v in changes.items()})
     return User.get_by_id(user.id)
 
 

@@ -141,3 +141,12 @@ def test_a_duplicate_invoice_names_the_vendor_and_number(cast):
     with pytest.raises(DuplicateInvoice) as error:
         services.register_invoice(admin, {**body, "invoice_number": "a-1 "})
     assert (error.value.vendor_id, error.value.invoice_number) == (vendor.id, "a-1")
+
+
+def test_a_users_timezone_and_locale_are_checked_and_kept(db):
+    user = services.add_user("Asha", "asha@example.com", "viewer")
+    assert (services.set_preferences(user, timezone="Asia/Kolkata", locale="en-IN").timezone, ) == ("Asia/Kolkata",)
+    assert services.set_preferences(user).locale == "en_IN"
+    with pytest.raises(ValidationFailed) as wrong:
+        services.set_preferences(user, timezone="Mars/Olympus", locale="xx_YY_ZZ")
+    assert problems(wrong) == [("invalid_value", "/timezone"), ("invalid_value", "/locale")]
