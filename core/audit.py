@@ -1,31 +1,11 @@
 """The audit trail: every state change writes one event in the same transaction."""
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from core import bulk
 from core.fields import utcnow
 from core.models import AuditEvent, User
-
-
-def jsonable(value: Any) -> Any:
-    """`value` with Decimals, dates and enums turned into JSON strings (exactly as the API shows them)."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    return value
 
 
 def record(

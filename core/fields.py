@@ -44,14 +44,23 @@ class FixedDecimalField(BigIntegerField):
 
 
 def json_default(value):
-    """Decimals as exact strings, dates as ISO 8601, timestamps in UTC with Z (as the API shows them)."""
+    """The one JSON encoding of podesk's values, as the API shows them: Decimals as exact strings,
+    dates as ISO 8601, timestamps in UTC with Z, timedeltas as seconds (stored JSON, hashes and
+    responses all use it)."""
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return int(value.total_seconds())
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def jsonable(value):
+    """`value` as plain JSON values (Decimals and dates become the strings `json_default` gives)."""
+    return json.loads(json.dumps(value, default=json_default))
 
 
 class JSONTextField(TextField):

@@ -1,7 +1,6 @@
 """JSON in and out: exact decimals from request bodies, decimals as strings in responses."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal
 from typing import Any
@@ -10,6 +9,7 @@ from flask import Response, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 
 from core.errors import DomainError, Problem, invalid
+from core.fields import json_default
 
 JSON_TYPES = ("application/json",)
 
@@ -18,21 +18,11 @@ class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
 class JSONProvider(DefaultJSONProvider):
     """Decimals as exact strings, timestamps as UTC with Z, dates as YYYY-MM-DD."""
 
     sort_keys = False
-    default = staticmethod(_default)
+    default = staticmethod(json_default)
 
 
 def _is_json(mimetype: str) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 from peewee import JOIN
 
 from core import bulk
-from core.audit import jsonable
+from core.fields import jsonable
 from core.models import InvoiceLine, InvoiceLineDimension, LineDimension, PoLine, PurchaseOrder, Sku
 from core.money import display_rate, plain
 from core.rules.matching import InvoiceLineFacts, InvoiceMatch, LineMatch, PoFacts, PoLineFacts, Reason

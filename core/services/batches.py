@@ -17,10 +17,9 @@ from typing import Any
 from peewee import Case, IntegrityError, InterfaceError, OperationalError
 
 from core import bulk, events
-from core.audit import jsonable
 from core.db import database, is_postgres
 from core.errors import IdempotencyKeyReused, Problem, ValidationFailed
-from core.fields import utcnow
+from core.fields import json_default, utcnow
 from core.models import Batch, BatchItem, User
 from core.schemas.bulk import BulkUpsert
 from core.services._common import parsed
@@ -35,7 +34,7 @@ DEFAULT_CHUNK = 100
 
 
 def body_hash(body: Any) -> str:
-    return hashlib.sha256(json.dumps(jsonable(body), sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(body, default=json_default, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def _item_keys(item: dict) -> tuple[str | None, str | None]:
@@ -106,7 +105,7 @@ def _create(actor: User, items: list[dict], key: str | None, digest: str, chunk_
     for index, item in enumerate(items):
         ext, num = _item_keys(item)
         problem = failed.get(index)
-        rows.append({"batch": batch.id, "index": index, "payload": json.dumps(jsonable(item)), "external_id": ext,
+        rows.append({"batch": batch.id, "index": index, "payload": json.dumps(item, default=json_default), "external_id": ext,
                      "po_number": num, "result": "failed" if problem else None,
                      "errors": [_error(problem)] if problem else None, "processed_at": now if problem else None})
     bulk.insert_rows(BatchItem, rows)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from core import audit
-from core.audit import jsonable
+from core.fields import jsonable
 from core.db import database
 from core.errors import Conflict, Problem, ValidationFailed
 from core.models import PurchaseOrder, Setting, User
