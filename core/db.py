@@ -1,7 +1,13 @@
 """The database: one proxy the models bind to, opened from a URL, evolved by numbered migrations."""
 from __future__ import annotations
 
+import logging
+import select
+import threading
 from pathlib import Path
+from typing import Callable
+
+import psycopg2
 
 from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import parse as parse_url
@@ -9,6 +15,7 @@ from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 database = DatabaseProxy()
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MIGRATIONS_TABLE = "schema_migration"
@@ -75,3 +82,33 @@ def migrate(db: Database | None = None) -> list[str]:
     """Apply pending numbered migrations; returns the names applied (none on a current schema)."""
     target = db if db is not None else database.obj
     return Runner(target, directory=str(MIGRATIONS_DIR), table_name=MIGRATIONS_TABLE).up()
+
+
+def notify(channel: str) -> None:
+    """PostgreSQL: tell listeners of `channel` once the current transaction commits (SQLite: nothing)."""
+    if is_postgres():
+        database.execute_sql(f"NOTIFY {channel}")
+
+
+def listen(channel: str, on_notify: Callable[[], None], stop: threading.Event, poll_seconds: float = 5) -> None:
+    """PostgreSQL: call `on_notify` whenever a transaction that ran `notify(channel)` commits, until `stop`.
+
+    Runs on its own connection, so another process's commit wakes this one at once.
+    """
+    db = database.obj
+    while not stop.is_set():
+        try:
+            conn = psycopg2.connect(dbname=db.database, **db.connect_params)
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                cur.execute(f"LISTEN {channel}")
+            while not stop.is_set():
+                if select.select([conn], [], [], poll_seconds)[0]:
+                    conn.poll()
+                    if conn.notifies:
+                        conn.notifies.clear()
+                        on_notify()
+            conn.close()
+        except psycopg2.Error as exc:  # the database restarted, say: listen again shortly
+            log.warning("listening for %s failed (%s); retrying", channel, exc)
+            stop.wait(poll_seconds)

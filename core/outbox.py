@@ -26,13 +26,14 @@ from typing import Any, Callable, Protocol
 
 from peewee import fn
 
-from core.db import database, is_postgres
+from core.db import database, is_postgres, notify
 from core.fields import utcnow
 from core.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
 OVERDUE_AFTER = dt.timedelta(minutes=1)
+WAKE_CHANNEL = "podesk_outbox"
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ def enqueue(kind: str, key: str, payload: dict[str, Any], *, ordering_key: str |
     now = utcnow()
     OutboxMessage.insert(kind=kind, key=key, ordering_key=ordering_key, payload=payload, status="pending",
                          next_attempt_at=now + dt.timedelta(seconds=delay_seconds), created_at=now).on_conflict_ignore().execute()
-    database.after_commit(_wake.set)
+    database.after_commit(_wake.set)  # this process's delivery job
+    notify(WAKE_CHANNEL)  # other processes' (PostgreSQL delivers it at commit)
 
 
 def nudged(timeout: float) -> bool:

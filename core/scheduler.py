@@ -12,8 +12,8 @@ from typing import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from core import jobs
-from core.db import database
+from core import jobs, outbox
+from core.db import database, is_postgres, listen
 
 log = logging.getLogger(__name__)
 # APScheduler says at INFO that each job ran, every second: our jobs log what they did instead.
@@ -49,9 +49,15 @@ class Scheduler:
         if not self._scheduler.running:
             self._scheduler.start()
             log.info("scheduler started with %d job(s)", len(jobs.PERIODIC))
+            if is_postgres():  # commits in other processes (web workers) wake this one's outbox delivery
+                self._stop = threading.Event()
+                threading.Thread(target=listen, args=(outbox.WAKE_CHANNEL, outbox.nudge, self._stop),
+                                 name="outbox-listener", daemon=True).start()
 
     def shutdown(self) -> None:
         if self._scheduler.running:
+            if getattr(self, "_stop", None):
+                self._stop.set()
             self._scheduler.shutdown(wait=True)
 
 

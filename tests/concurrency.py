@@ -1,5 +1,8 @@
 """Running calls at the same instant, each in its own thread with its own database connection."""
 import threading
+import time
+
+import pytest
 
 from core.db import database
 from core.errors import DomainError
@@ -25,3 +28,15 @@ def race(*calls):
         thread.join(timeout=60)
     assert not any(t.is_alive() for t in threads)
     return outcomes
+
+
+def wait_until(predicate, timeout: float, what: str, poll: float = 0.02):
+    """Wait until `predicate()` holds, checking every `poll` seconds, or fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    tick = threading.Event()
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        tick.wait(poll)
+    pytest.fail(f"timed out after {timeout}s waiting for {what}")

@@ -6,30 +6,17 @@ database with deadlines; they never sleep for a fixed time.
 import signal
 import subprocess
 import sys
-import threading
-import time
 
 import pytest
 from peewee import fn
 
 from core.models import AuditEvent, Batch, BatchItem, PoLine, PurchaseOrder
 from core.services import batches
+from tests.concurrency import wait_until
 from core.services.users import add_user
 from tests.factories import make_sku, make_vendor
 
 LINES = 2
-
-
-def wait_until(predicate, timeout: float, what: str, poll: float = 0.02):
-    """Wait until `predicate()` holds, checking every `poll` seconds, or fail after `timeout`."""
-    deadline = time.monotonic() + timeout
-    tick = threading.Event()
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        tick.wait(poll)
-    pytest.fail(f"timed out after {timeout}s waiting for {what}")
 
 
 def start_worker(database_url: str) -> subprocess.Popen:

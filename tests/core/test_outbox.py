@@ -6,11 +6,11 @@ import threading
 import pytest
 
 from core import outbox
-from core.db import database
+from core.db import database, listen
 from core.fields import utcnow
 from core.models import OutboxMessage
 from core.outbox import DeliveryFailed, RetryPolicy
-from tests.concurrency import race
+from tests.concurrency import race, wait_until
 
 
 class Flaky:
@@ -188,3 +188,16 @@ def test_two_workers_at_once_never_hold_the_same_message(channel):
     race(lambda: outbox.deliver_due("w1", limit=5), lambda: outbox.deliver_due("w2", limit=5))
     assert overlaps == []
     assert sorted(channel.delivered) == sorted(f"m{i}" for i in range(60))
+
+
+def test_on_postgresql_a_commit_anywhere_wakes_a_listening_worker_at_once(channel, is_postgres):
+    if not is_postgres:
+        pytest.skip("SQLite has no LISTEN/NOTIFY; there one process serves and delivers, woken in-process")
+    woke, stop = threading.Event(), threading.Event()
+    threading.Thread(target=listen, args=(outbox.WAKE_CHANNEL, woke.set, stop), daemon=True).start()
+    try:
+        # The listener may not be listening yet when the first message commits: keep writing until it hears one.
+        written = iter(range(1000))
+        wait_until(lambda: write(f"m{next(written)}") or woke.is_set(), 10, "the listener to hear a commit")
+    finally:
+        stop.set()

@@ -11,6 +11,7 @@ from pathlib import Path
 from core import outbox
 from core.db import database
 from core.models import OutboxMessage
+from tests.concurrency import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,10 +83,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_the_receiver_applies_eac
         second = start_worker(database_url, receiver)
         try:
             receiver.wait_until(lambda r: len(r.applied) == 5 and r.arrivals.count("msg-3") == 2)
-            done = threading.Event()
-            for _ in range(200):  # the worker marks the last one delivered right after its answer
-                if delivered_count() == 5 or done.wait(0.05):
-                    break
+            wait_until(lambda: delivered_count() == 5, 30, "the worker to mark the last message delivered")
         finally:
             second.kill()
             second.wait(10)

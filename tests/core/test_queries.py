@@ -122,7 +122,7 @@ def test_users_are_found_by_slack_id_and_by_email_in_any_case(db):
 
 
 def test_vendors_and_skus_are_found_by_what_people_type(db):
-    acme, _ = make_vendor(name="Acme Tools"), make_vendor(name="Globex Supplies")
+    make_vendor(name="Acme Tools"), make_vendor(name="Globex Supplies")
     make_vendor(name="Acme Closed", active=False)
     bolt = make_sku(code="BOLT-M8", name="Steel bolt M8")
     make_sku(code="NUT-M8", name="Steel nut M8")

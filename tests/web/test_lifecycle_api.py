@@ -3,7 +3,7 @@ the audit trail they leave, the domain events they publish and the messages thos
 import pytest
 
 from core import events, outbox
-from core.models import OutboxMessage, PurchaseOrder
+from core.models import OutboxMessage
 from tests.factories import line, make_dimension, make_person, make_vendor, po_body
 
 SMALL = [line(quantity=1, rate=1)]  # 1.00 INR: below every level these tests configure
