@@ -51,6 +51,16 @@ class PoFilter:
         if problems:
             raise ValidationFailed(problems)
 
+    @classmethod
+    def of(cls, **values: Any) -> "PoFilter":
+        """The filter a face builds from names (the bot): an unknown name is ValidationFailed, like a bad value."""
+        known = {f.name for f in fields(cls)}
+        unknown = [Problem("unknown_field", f"unknown filter {name!r} (known: {', '.join(sorted(known))})", "/" + name)
+                   for name in values if name not in known]
+        if unknown:
+            raise ValidationFailed(unknown)
+        return cls(**values)
+
     @property
     def paging(self) -> Paging:
         return Paging(self.page, self.per_page)

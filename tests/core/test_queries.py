@@ -147,7 +147,10 @@ def test_a_po_filter_built_by_a_face_with_a_wrong_value_or_type_is_refused_preci
     with pytest.raises(ValidationFailed) as wrong:
         PoFilter(status=("pending",), vendor_id=("3",))
     assert [(p.code, p.pointer) for p in wrong.value.problems] == [("invalid_value", "/status"), ("invalid_type", "/vendor_id")]
-    assert PoFilter(status=("draft",), per_page=10).to_args() == {"status": "draft", "per_page": "10"}
+    with pytest.raises(ValidationFailed) as unknown:
+        PoFilter.of(state=("draft",))
+    assert [(p.code, p.pointer) for p in unknown.value.problems] == [("unknown_field", "/state")]
+    assert PoFilter.of(status=("draft",), per_page=10).to_args() == {"status": "draft", "per_page": "10"}
     assert PoFilter.from_args({"status": ["draft,approved"], "sort": ["-total"]}).sort == (("total", True),)
 
 
