@@ -2,12 +2,13 @@
 
 For each database and size: builds a fresh database (migrated; rows by executemany on SQLite, by COPY
 then VACUUM ANALYZE on PostgreSQL), then times three pages through the Flask test client — page 1, a
-filtered page (vendor + status), page 1,000 — and, for each, the very SQL statements that request ran
-against purchase_order (captured from peewee's query log) executed directly on a connection opened by
-`core.db.open_database` on the same URL, so with the app's settings. It also times the COUNT behind
-`meta.total` alone and prints its share of the app's median. Prints p50/p99 and the app/raw ratio; the
-last line is `list_p99_ms=<sqlite 100k page-1 p99> list_ratio=<worst app/raw p99 ratio>
-list_p99_ms_1m=<sqlite 1M worst page p99> list_p99_ms_pg_1m=<pg 1M worst page p99>` (nan: not run).
+filtered page (vendor + status), page 1,000 — and, interleaved with each request, the very SQL
+statements it ran against purchase_order (captured from peewee's query log) executed directly on a
+connection opened by `core.db.open_database` on the same URL, so with the app's settings, and the
+COUNT behind `meta.total` alone (its share of the app's median is printed). Prints p50/p99 and the
+app/raw ratio; the last line is `list_p99_ms=<sqlite 100k page-1 p99> list_ratio=<worst app/raw p99
+ratio> list_p99_ms_1m=<sqlite 1M worst page p99> list_p99_ms_pg_1m=<pg 1M worst page p99>` (nan: not
+run).
 
     .venv/bin/python bench/list.py [--database sqlite|postgresql|both] [--pos 100000[,1000000]]
                                    [--lines-per-po 10] [--runs 300] [--keep]
@@ -62,15 +63,21 @@ def percentile(samples: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
 
 
-def time_api(client, url: str, headers: dict, runs: int) -> list[float]:
-    """Milliseconds per request through the app, `runs` times."""
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url, headers=headers)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.json
-    return samples
+def _get(client, url: str, headers: dict) -> None:
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, response.json
+
+
+def _execute(cursor, statements: list[tuple[str, tuple]]) -> None:
+    for sql, params in statements:
+        cursor.execute(sql, params)
+        cursor.fetchall()
+
+
+def _ms(action, *args) -> float:
+    start = time.perf_counter()
+    action(*args)
+    return (time.perf_counter() - start) * 1000
 
 
 def list_statements(client, url: str, headers: dict) -> list[tuple[str, tuple]]:
@@ -86,16 +93,23 @@ def is_count(sql: str) -> bool:
     return sql.startswith("SELECT COUNT(1) FROM")
 
 
-def time_raw(cursor, statements: list[tuple[str, tuple]], runs: int) -> list[float]:
-    """Milliseconds to execute and fetch `statements` on the driver's own cursor, `runs` times."""
-    samples = []
+def sample(page: str, client, url: str, headers: dict, cursor, runs: int) -> Row:
+    """`runs` rounds of: the request through the app, its SQL on the driver's own cursor, the COUNT alone.
+
+    Interleaved, so that a busy moment of a shared machine lands on all three alike and the ratio and
+    the COUNT's share stay meaningful even when the absolute figures move.
+    """
+    for _ in range(20):  # warm caches
+        _get(client, url, headers)
+    statements = list_statements(client, url, headers)
+    counts = [s for s in statements if is_count(s[0])]
+    assert len(counts) == 1, f"expected one COUNT behind meta.total, got {len(counts)}"
+    row = Row(page, [], [], [])
     for _ in range(runs):
-        start = time.perf_counter()
-        for sql, params in statements:
-            cursor.execute(sql, params)
-            cursor.fetchall()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
+        row.app.append(_ms(_get, client, url, headers))
+        row.raw.append(_ms(_execute, cursor, statements))
+        row.count.append(_ms(_execute, cursor, counts))
+    return row
 
 
 def measure(url: str, key: str, runs: int) -> list[Row]:
@@ -106,15 +120,8 @@ def measure(url: str, key: str, runs: int) -> list[Row]:
     raw_db = open_database(url)  # the app's pragmas / connection options, without the pool
     raw_db.connect()
     cursor = raw_db.connection().cursor()
-    rows = []
     try:
-        for name, path in PAGES.items():
-            time_api(client, path, headers, 20)  # warm caches
-            app_ms = time_api(client, path, headers, runs)
-            statements = list_statements(client, path, headers)
-            counts = [s for s in statements if is_count(s[0])]
-            assert len(counts) == 1, f"expected one COUNT behind meta.total, got {len(counts)}"
-            rows.append(Row(name, app_ms, time_raw(cursor, statements, runs), time_raw(cursor, counts, runs)))
+        rows = [sample(name, client, path, headers, cursor, runs) for name, path in PAGES.items()]
     finally:
         cursor.close()
         raw_db.close()
@@ -169,7 +176,7 @@ def run_postgres(pos: int, lines_per_po: int, runs: int, keep: bool) -> list[Row
 
 def _phases(phases: dict[str, float]) -> str:
     load = ", ".join(f"{name.replace('_', ' ')} {seconds:.1f}s" for name, seconds in phases.items())
-    return f"{load}; load average {os.getloadavg()[0]:.2f}"
+    return f"{load}; 1-min load average after measuring {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
 
 
 def summary(results: dict[tuple[str, int], list[Row]]) -> str:
