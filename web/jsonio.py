@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 
-from core.errors import DomainError, Problem, invalid
+from core.errors import DomainError, Problem, ValidationFailed, invalid, pointer
 
 JSON_TYPES = ("application/json",)
 
@@ -48,7 +48,7 @@ def body() -> Any:
     if not _is_json(request.mimetype):
         raise UnsupportedMediaType([Problem("unsupported_media_type", f"send JSON with Content-Type: application/json (got {request.mimetype or 'none'})")])
     try:
-        return json.loads(raw.decode("utf-8"), parse_float=Decimal, parse_constant=Decimal)
+        data = json.loads(raw.decode("utf-8"), parse_float=Decimal, parse_constant=Decimal)
     except UnicodeDecodeError:
         raise invalid("invalid_json", "the body is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
@@ -57,6 +57,33 @@ def body() -> Any:
         raise invalid("invalid_json", "the body nests too deeply") from None
     except ValueError as exc:  # e.g. an integer of thousands of digits
         raise invalid("invalid_json", f"the body is not acceptable JSON: {exc}") from None
+    # JSON can carry a NUL only escaped, so a body without that escape needs no walk.
+    if b"\\u0000" in raw and (problems := nul_problems(data)):
+        raise ValidationFailed(problems)
+    return data
+
+
+NUL_DETAIL = "must not contain a NUL character (\\u0000)"
+
+
+def nul_problems(data: Any) -> list[Problem]:
+    """A problem for every string (object keys too) holding a NUL, which PostgreSQL cannot store."""
+    problems = []
+    stack: list[tuple[str, Any]] = [("", data)]  # a loop, not recursion: bodies may nest deeply
+    while stack:
+        at, value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                problems.append(Problem("invalid_value", NUL_DETAIL, at))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                member = at + pointer(key)
+                if "\x00" in key:
+                    problems.append(Problem("invalid_value", "the field name " + NUL_DETAIL, member))
+                stack.append((member, item))
+        elif isinstance(value, list):
+            stack.extend((f"{at}/{i}", item) for i, item in enumerate(value))
+    return sorted(problems, key=lambda p: p.pointer)
 
 
 def listing(data: list, meta: dict, status: int = 200) -> tuple[dict, int]:

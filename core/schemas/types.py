@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 from stdnum.in_ import gstin as stdnum_gstin
 
@@ -35,9 +35,19 @@ def native_decimal(*, places: int, below: Decimal, maximum: Decimal | None = Non
     return Annotated[Decimal | None if nullable else Decimal, Field(decimal_places=places, allow_inf_nan=False, **bounds)]
 
 
+NUL_DETAIL = "must not contain a NUL character (\\u0000)"
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL in text (SQLite can): refuse it on every face, the same way.
+    if "\x00" in value:
+        raise fail("invalid_value", NUL_DETAIL)
+    return value
+
+
 def native_text(max_len: int):
     """A trimmed, non-empty string checked by pydantic's own validator (for line fields)."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_len)]
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_len), AfterValidator(_no_nul)]
 
 
 class Strict(BaseModel):
@@ -65,7 +75,7 @@ def text(
             return None
         if not isinstance(value, str):
             raise fail("invalid_type", "must be a string")
-        value = value.strip()
+        value = _no_nul(value.strip())
         if len(value) < min_len:
             raise fail(code, "must not be empty" if min_len == 1 else f"must be at least {min_len} characters")
         if len(value) > max_len:
@@ -191,6 +201,8 @@ def _check_dimensions(value: Any) -> dict[str, str] | None:
             raise fail("invalid_type", f"dimension {key} must name an erp_dimension_id string")
         if not ident.strip():
             raise fail("invalid_value", f"dimension {key} names an empty erp_dimension_id")
+        if "\x00" in ident:
+            raise fail("invalid_value", f"dimension {key}: {NUL_DETAIL}")
     return {key: ident.strip() for key, ident in value.items()}
 
 

@@ -1,6 +1,8 @@
 """Bad input that once reached a 500 or a wrong status (issue 12): each now gets the contract's answer."""
 import pytest
 
+from tests.factories import line, make_vendor, po_body
+
 
 def codes(response):
     return [(e["code"], e.get("pointer")) for e in response.json["errors"]]
@@ -21,3 +23,67 @@ def test_a_bad_approval_level_is_reported_beside_the_good_ones_problems(api, peo
     response = api.as_(people.admin).patch("/settings", json={"approval_levels": levels})
     assert response.status_code == 400
     assert sorted(codes(response)) == [("invalid_type", "/approval_levels/1"), ("invalid_value", "/approval_levels/0/approvers/0")]
+
+
+# NUL characters: PostgreSQL cannot store them, so nobody may send one (api.md, Conventions)
+
+NUL = "\u0000"
+
+
+def test_a_nul_in_a_po_line_identifier_is_refused_at_its_pointer_and_nothing_is_written(api, people):
+    body = po_body(lines=[line("Steel bolts"), line("Bolt" + NUL)])
+    response = api.as_(people.requester).post("/purchase-orders", json=body)
+    assert response.status_code == 400
+    assert codes(response) == [("invalid_value", "/line_items/1/identifier")]
+    assert api.as_(people.viewer).get("/purchase-orders").json["meta"]["total"] == 0
+
+
+def test_a_nul_in_a_vendor_name_is_refused_and_no_vendor_is_added(api, people):
+    response = api.as_(people.admin).post("/vendors", json={"name": "Acme" + NUL + "Tools"})
+    assert response.status_code == 400
+    assert codes(response) == [("invalid_value", "/name")]
+    assert api.as_(people.viewer).get("/vendors").json["meta"]["total"] == 0
+
+
+def test_every_nul_in_a_body_is_reported_keys_included(api, people):
+    body = po_body(notes="a" + NUL, lines=[line(dimensions={"PROJECT": "P" + NUL})])
+    body["odd" + NUL + "key"] = 1
+    response = api.as_(people.requester).post("/purchase-orders", json=body)
+    assert response.status_code == 400
+    assert sorted(codes(response)) == [("invalid_value", "/line_items/0/dimensions/PROJECT"), ("invalid_value", "/notes"),
+                                       ("invalid_value", "/odd" + NUL + "key")]
+
+
+def test_a_nul_in_one_bulk_item_refuses_the_request_and_queues_nothing(api, people):
+    vendor = make_vendor()
+    items = [po_body(vendor, external_id="ERP-1"), po_body(vendor, external_id="ERP-2", lines=[line("Wire" + NUL)])]
+    response = api.as_(people.admin).post("/purchase-orders/bulk", json={"purchase_orders": items})
+    assert response.status_code == 400
+    assert codes(response) == [("invalid_value", "/purchase_orders/1/line_items/0/identifier")]
+    assert api.as_(people.admin).get("/batches").json["meta"]["total"] == 0
+
+
+def test_an_escaped_backslash_before_u0000_is_ordinary_text(api, people):
+    raw = '{"name": "C:\\\\u0000 Tools"}'  # the JSON text "C:\\u0000 Tools": a backslash, then u0000
+    response = api.as_(people.admin).post("/vendors", data=raw, headers={"Content-Type": "application/json"})
+    assert response.status_code == 201, response.json
+    assert response.json["name"] == "C:\\u0000 Tools"
+
+
+@pytest.mark.parametrize("path", [
+    "/purchase-orders?q=%00", "/purchase-orders?external_id=%00", "/purchase-orders?q=bolt%00s",
+    "/vendors?q=%00", "/vendors?external_id=A%00", "/skus?q=%00", "/skus?code=%00", "/dimensions?q=%00",
+    "/invoices?po_number=%00", "/purchase-orders?status=draft&status=%00",
+])
+def test_a_nul_in_a_query_value_is_refused_naming_the_parameter(api, people, path):
+    response = api.as_(people.viewer).get(path)
+    assert response.status_code == 400, response.json
+    name = path.split("?")[1].split("&")[-1].split("=")[0]
+    [problem] = response.json["errors"]
+    assert problem["code"] == "invalid_value" and name in problem["detail"] and "NUL" in problem["detail"]
+
+
+def test_a_nul_in_a_query_parameter_name_is_refused(api, people):
+    response = api.as_(people.viewer).get("/purchase-orders?q%00x=1")
+    assert response.status_code == 400
+    assert codes(response)[0][0] == "invalid_value"

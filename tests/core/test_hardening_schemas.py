@@ -1,0 +1,62 @@
+"""Schema-level hardening (issue 12): what every face (API, bot, ERP batch) refuses the same way."""
+import pytest
+
+from core.db import database
+from core.schemas.invoices import InvoiceCreate, ReceiptCreate
+from core.schemas.parse import parse
+from core.schemas.purchase_orders import PurchaseOrderCreate, PurchaseOrderPatch
+from core.schemas.reference import DimensionCreate, SkuCreate, VendorCreate
+from core.services.bulk_upsert import upsert_many
+from core.services.users import add_user
+from tests.factories import make_vendor
+
+NUL = "\x00"
+
+
+def problems(model, body, **kw):
+    return [(p.code, p.pointer) for p in parse(model, body, **kw)[1]]
+
+
+def po(*lines, **fields):
+    return {"po_type": "goods", "matching": "two_way",
+            "line_items": list(lines) or [line()], **fields}
+
+
+def line(**fields):
+    return {"identifier": "Steel bolts", "quantity": "100", "rate": "10", **fields}
+
+
+# NUL characters
+
+@pytest.mark.parametrize("model, body, at", [
+    (VendorCreate, {"name": "Acme" + NUL}, "/name"),
+    (VendorCreate, {"name": "Acme", "external_id": NUL}, "/external_id"),
+    (SkuCreate, {"code": "B" + NUL, "name": "Bolt"}, "/code"),
+    (DimensionCreate, {"type": "PROJECT", "erp_dimension_id": "P" + NUL, "name": "x"}, "/erp_dimension_id"),
+    (PurchaseOrderCreate, po(po_number="PO" + NUL), "/po_number"),
+    (PurchaseOrderCreate, po(description=NUL + "x"), "/description"),
+    (PurchaseOrderCreate, po(line(identifier="Bolt" + NUL)), "/line_items/0/identifier"),
+    (PurchaseOrderCreate, po(line(sku_code=NUL)), "/line_items/0/sku_code"),
+    (PurchaseOrderCreate, po(line(dimensions={"PROJECT": "P" + NUL})), "/line_items/0/dimensions"),
+    (PurchaseOrderPatch, {"line_items": [{"identifier": "a" + NUL + "b"}]}, "/line_items/0/identifier"),
+    (ReceiptCreate, {"lines": [{"identifier": NUL, "quantity": "1"}]}, "/lines/0/identifier"),
+    (InvoiceCreate, {"vendor_id": 1, "invoice_number": "I" + NUL, "invoice_date": "2026-01-01", "currency": "INR",
+                     "lines": [{"description": "x", "quantity": "1", "unit_price": "1"}]}, "/invoice_number"),
+])
+def test_a_nul_in_any_text_field_is_an_invalid_value_at_that_field(model, body, at):
+    assert problems(model, body) == [("invalid_value", at)]
+
+
+def test_text_without_a_nul_is_untouched():
+    values, found = parse(VendorCreate, {"name": "  C:\\u0000 Tools  "})
+    assert found == [] and values["name"] == "C:\\u0000 Tools"
+
+
+def test_an_erp_item_with_a_nul_fails_alone_as_invalid_value_not_as_an_internal_error(db):
+    admin, vendor = add_user("ERP", "erp@example.com", "admin"), make_vendor()
+    good = po(external_id="ERP-1", vendor_id=vendor.id)
+    bad = po(line(identifier="Wire" + NUL), external_id="ERP-2", vendor_id=vendor.id)
+    with database.atomic():
+        outcomes = upsert_many(admin, list(enumerate([good, bad])))
+    assert [o.result for o in outcomes] == ["created", "failed"]
+    assert [(p.code, p.pointer) for p in outcomes[1].errors] == [("invalid_value", "/line_items/0/identifier")]
