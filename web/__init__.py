@@ -19,8 +19,27 @@ from web.jsonio import JSONProvider
 MAX_BODY = 5 * 1024 * 1024
 
 
+def whole_numbers_up_to(limit: int) -> str:
+    """A regex for the whole numbers 1..`limit`, written without leading zeros."""
+    digits = str(limit)
+    size = len(digits)
+    choices = [f"[1-9][0-9]{{0,{size - 2}}}"] if size > 1 else []  # every shorter number
+    for i, digit in enumerate(digits):  # same length: equal up to i, then smaller at i
+        low = 1 if i == 0 else 0
+        if int(digit) > low:
+            choices.append(f"{digits[:i]}[{low}-{int(digit) - 1}][0-9]{{{size - i - 1}}}")
+    return "(?:" + "|".join([*choices, digits]) + ")"
+
+
 class IdConverter(IntegerConverter):
-    """`<int:…>` in a URL: an id that fits the database (anything larger is simply not found)."""
+    """`<int:…>` in a URL: an id that fits the database; anything else is simply not found.
+
+    The range is in the regex, not only in `to_python`: werkzeug picks the rule for the method by
+    the regex and validates afterwards, so an id refused there after another method's rule for the
+    same path had been passed over answered 405 instead of 404.
+    """
+
+    regex = whole_numbers_up_to(MAX_ID)
 
     def __init__(self, url_map, *args, **kwargs):
         super().__init__(url_map, min=1, max=MAX_ID)

@@ -1,7 +1,10 @@
 """Bad input that once reached a 500 or a wrong status (issue 12): each now gets the contract's answer."""
+import re
+
 import pytest
 
 from tests.factories import line, make_vendor, po_body
+from web import IdConverter, whole_numbers_up_to
 
 
 def codes(response):
@@ -87,3 +90,42 @@ def test_a_nul_in_a_query_parameter_name_is_refused(api, people):
     response = api.as_(people.viewer).get("/purchase-orders?q%00x=1")
     assert response.status_code == 400
     assert codes(response)[0][0] == "invalid_value"
+
+
+# Ids in the URL that no row can have are simply not found, whatever the method
+
+@pytest.mark.parametrize("method, path", [
+    ("PATCH", "/purchase-orders/0"), ("DELETE", "/purchase-orders/0"), ("PATCH", "/purchase-orders/2147483648"),
+    ("DELETE", "/purchase-orders/99999999999999999999"), ("GET", "/purchase-orders/0/receipts"),
+    ("POST", "/purchase-orders/0/receipts"), ("GET", "/purchase-orders/2147483648/receipts"),
+    ("POST", "/purchase-orders/0/submit"), ("GET", "/purchase-orders/0/events"),
+    ("PATCH", "/vendors/0"), ("PATCH", "/vendors/2147483648"), ("PATCH", "/skus/0"), ("PATCH", "/skus/4294967296"),
+    ("PATCH", "/dimensions/0"), ("PATCH", "/dimensions/2147483648"), ("GET", "/invoices/0"),
+    ("GET", "/purchase-orders/2147483647"), ("DELETE", "/vendors/0"),
+])
+def test_an_id_no_row_can_have_is_not_found_for_every_method(api, people, method, path):
+    response = api.as_(people.admin)._call(method, path, json={})
+    assert response.status_code == 404, response.json
+    assert codes(response) == [("not_found", None)]
+
+
+@pytest.mark.parametrize("method, path", [("PUT", "/purchase-orders/1"), ("DELETE", "/vendors/1"), ("PUT", "/skus/2147483647")])
+def test_a_method_a_resource_does_not_have_is_still_not_allowed(api, people, method, path):
+    response = api.as_(people.admin)._call(method, path)
+    assert response.status_code == 405
+    assert codes(response)[0][0] == "method_not_allowed" and "Allow" in response.headers
+
+
+@pytest.mark.parametrize("text, fits", [
+    ("1", True), ("9", True), ("10", True), ("1999999999", True), ("2099999999", True), ("2147483639", True),
+    ("2147483647", True), ("0", False), ("01", False), ("2147483648", False), ("2147483650", False),
+    ("2200000000", False), ("3000000000", False), ("10000000000", False), ("-1", False),
+])
+def test_an_id_in_a_url_is_a_whole_number_from_1_to_the_largest_database_id(text, fits):
+    assert bool(re.fullmatch(IdConverter.regex, text)) is fits
+
+
+def test_the_id_pattern_holds_for_every_limit_up_to_a_thousand():
+    for limit in range(1, 1001):
+        pattern = re.compile(whole_numbers_up_to(limit))
+        assert [n for n in range(0, 1100) if pattern.fullmatch(str(n))] == list(range(1, limit + 1))
