@@ -14,9 +14,7 @@ from core.db import bind, database, open_database
 from core.schemas.types import MAX_ID
 from web import errors
 from web.auth import RateLimiter
-from web.jsonio import JSONProvider
-
-MAX_BODY = 5 * 1024 * 1024
+from web.jsonio import READ_LIMIT, JSONProvider
 
 
 def whole_numbers_up_to(limit: int) -> str:
@@ -63,7 +61,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     bind(db)
     app = Flask(__name__)
     app.json = JSONProvider(app)
-    app.config.update(SECRET_KEY=settings.resolved_secret_key(), MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False)
+    app.config.update(SECRET_KEY=settings.resolved_secret_key(), MAX_CONTENT_LENGTH=READ_LIMIT, JSON_SORT_KEYS=False)
     app.extensions["podesk"] = Podesk(settings, RateLimiter(settings.rate_limit_per_minute),
                                       scheduler_running or (lambda: False))
     logging.getLogger("podesk").setLevel(settings.log_level)

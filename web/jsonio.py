@@ -8,10 +8,15 @@ from typing import Any
 
 from flask import Response, jsonify, request
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.errors import DomainError, Problem, ValidationFailed, invalid, pointer
 
 JSON_TYPES = ("application/json",)
+MAX_BODY = 5 * 1024 * 1024
+# What werkzeug lets a view read: one byte more than allowed, so that a body sent without a
+# Content-Length (chunked) and cut off at the limit is told from one exactly at the limit.
+READ_LIMIT = MAX_BODY + 1
 
 
 class UnsupportedMediaType(DomainError):
@@ -43,6 +48,8 @@ def body() -> Any:
     """The request's JSON body, numbers as exact Decimals. An empty body is `{}`, so a missing required
     field is reported as such rather than as a content-type problem."""
     raw = request.get_data(cache=True)
+    if len(raw) > MAX_BODY:
+        raise RequestEntityTooLarge()
     if not raw.strip():
         return {}
     if not _is_json(request.mimetype):

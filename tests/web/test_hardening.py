@@ -1,7 +1,11 @@
 """Bad input that once reached a 500 or a wrong status (issue 12): each now gets the contract's answer."""
+import http.client
+import json
 import re
+import threading
 
 import pytest
+from werkzeug.serving import make_server
 
 from tests.factories import line, make_vendor, po_body
 from web import IdConverter, whole_numbers_up_to
@@ -129,3 +133,48 @@ def test_the_id_pattern_holds_for_every_limit_up_to_a_thousand():
     for limit in range(1, 1001):
         pattern = re.compile(whole_numbers_up_to(limit))
         assert [n for n in range(0, 1100) if pattern.fullmatch(str(n))] == list(range(1, limit + 1))
+
+
+# Bodies over 5 MB, however they are sent
+
+@pytest.fixture
+def served(app):
+    """The app behind a real HTTP server on 127.0.0.1 (the test client does not send chunked bodies)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def send_chunked(port, person, path, parts):
+    """POST `parts` as a chunked body (no Content-Length); the status and JSON answered."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("POST", "/api/v1" + path, body=iter(parts), encode_chunked=True,
+                     headers={**person.headers, "Content-Type": "application/json"})
+        response = conn.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        conn.close()
+
+
+def test_a_chunked_body_over_5_mb_is_too_large(served, people):
+    notes = [b'{"notes": "', *[b"x" * 65536] * 81, b'"}']  # 5.06 MiB of valid JSON
+    status, answer = send_chunked(served, people.requester, "/purchase-orders", notes)
+    assert (status, answer["errors"][0]["code"]) == (413, "payload_too_large")
+
+
+def test_a_chunked_body_of_exactly_5_mb_is_read(served, people):
+    head = json.dumps(po_body(make_vendor())).encode()
+    padding = b" " * (5 * 1024 * 1024 - len(head))  # JSON allows any whitespace after the value
+    status, answer = send_chunked(served, people.requester, "/purchase-orders", [head, padding])
+    assert status == 201, answer
+
+
+def test_a_body_one_byte_over_5_mb_with_a_content_length_is_too_large(api, people):
+    raw = b'{"notes": "' + b"x" * (5 * 1024 * 1024 - 12) + b'"}'
+    response = api.as_(people.requester).post("/purchase-orders", data=raw, headers={"Content-Type": "application/json"})
+    assert len(raw) == 5 * 1024 * 1024 + 1
+    assert codes(response) == [("payload_too_large", None)] and response.status_code == 413
