@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 from stdnum.in_ import gstin as stdnum_gstin
 
 from core.money import is_currency
+from core.types import DECIMAL_STRING
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_ID = 2**31 - 1  # ids are 32-bit serials on PostgreSQL
@@ -32,7 +33,21 @@ def native_decimal(*, places: int, below: Decimal, maximum: Decimal | None = Non
     not a number are invalid_value."""
     bounds: dict[str, Any] = {"gt": Decimal(0)} if exclusive_minimum else {"ge": Decimal(0)}
     bounds.update({"le": maximum} if maximum is not None else {"lt": below})
-    return Annotated[Decimal | None if nullable else Decimal, Field(decimal_places=places, allow_inf_nan=False, **bounds)]
+    # The constraints come before the validator: after it, pydantic would check each in Python.
+    return Annotated[Decimal | None if nullable else Decimal, Field(decimal_places=places, allow_inf_nan=False, **bounds),
+                     BeforeValidator(_decimal_string)]
+
+
+_is_decimal_string = DECIMAL_STRING.fullmatch
+
+
+def _decimal_string(value: Any) -> Any:
+    # Only strings are looked at (a JSON number arrives as int or Decimal): pydantic's own parsing
+    # would take "1_000", " 10 " and other scripts' digits as numbers.
+    if value.__class__ is str and not _is_decimal_string(value):
+        raise fail("invalid_value", f"{value[:40]!r} is not a decimal number: write ASCII digits, "
+                                    "optionally with a leading - and a . followed by digits")
+    return value
 
 
 NUL_DETAIL = "must not contain a NUL character (\\u0000)"

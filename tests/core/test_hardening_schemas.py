@@ -1,11 +1,13 @@
 """Schema-level hardening (issue 12): what every face (API, bot, ERP batch) refuses the same way."""
+from decimal import Decimal
+
 import pytest
 
 from core.db import database
 from core.schemas.invoices import InvoiceCreate, ReceiptCreate
 from core.schemas.parse import parse
 from core.schemas.purchase_orders import PurchaseOrderCreate, PurchaseOrderPatch
-from core.schemas.reference import DimensionCreate, SkuCreate, VendorCreate
+from core.schemas.reference import DimensionCreate, SettingsPatch, SkuCreate, VendorCreate
 from core.services.bulk_upsert import upsert_many
 from core.services.users import add_user
 from tests.factories import make_vendor
@@ -60,3 +62,44 @@ def test_an_erp_item_with_a_nul_fails_alone_as_invalid_value_not_as_an_internal_
         outcomes = upsert_many(admin, list(enumerate([good, bad])))
     assert [o.result for o in outcomes] == ["created", "failed"]
     assert [(p.code, p.pointer) for p in outcomes[1].errors] == [("invalid_value", "/line_items/0/identifier")]
+
+
+# Decimal strings: ASCII -?digits[.digits], nothing else (JSON numbers stay accepted)
+
+NOT_DECIMALS = ["1_000", "١٠", " 10 ", "10 ", "+10", "1e3", "1E3", ".5", "10.", "0x10", "1,000", "10\n", "٣.٥", "１０",
+                "NaN", "Infinity", "", "-", "--1", "1.2.3"]
+
+
+@pytest.mark.parametrize("text", NOT_DECIMALS)
+def test_a_numeric_string_that_is_not_plain_ascii_digits_is_an_invalid_value(text):
+    assert problems(PurchaseOrderCreate, po(line(quantity=text))) == [("invalid_value", "/line_items/0/quantity")]
+
+
+@pytest.mark.parametrize("text, value", [("10", "10"), ("0.5", "0.5"), ("007", "7"), ("10.2500", "10.25")])
+def test_a_plain_decimal_string_is_read_exactly(text, value):
+    values, found = parse(PurchaseOrderCreate, po(line(rate=text)))
+    assert found == [] and values["line_items"][0]["rate"] == Decimal(value)
+
+
+@pytest.mark.parametrize("number", [Decimal("1E+3"), 1000, Decimal("10.5")])
+def test_json_numbers_are_still_decimals(number):
+    values, found = parse(PurchaseOrderCreate, po(line(quantity=number)))
+    assert found == [] and values["line_items"][0]["quantity"] == number
+
+
+@pytest.mark.parametrize("model, body, at", [
+    (PurchaseOrderCreate, po(line(rate="1_0")), "/line_items/0/rate"),
+    (PurchaseOrderCreate, po(line(tax_rate=" 5")), "/line_items/0/tax_rate"),
+    (PurchaseOrderCreate, po(currency="USD", exchange_rate="８"), "/exchange_rate"),
+    (PurchaseOrderPatch, {"exchange_rate": "1e2"}, "/exchange_rate"),
+    (PurchaseOrderPatch, {"line_items": [{"id": 1, "quantity": "1_0"}]}, "/line_items/0/quantity"),
+    (SkuCreate, {"code": "B", "name": "Bolt", "default_rate": "١"}, "/default_rate"),
+    (SettingsPatch, {"price_tolerance_pct": "5 "}, "/price_tolerance_pct"),
+    (SettingsPatch, {"price_tolerance_abs": "1_0"}, "/price_tolerance_abs"),
+    (SettingsPatch, {"approval_levels": [{"min_total": "1_000", "approvers": ["admin"]}]}, "/approval_levels/0/min_total"),
+    (ReceiptCreate, {"lines": [{"line_id": 1, "quantity": "٢"}]}, "/lines/0/quantity"),
+    (InvoiceCreate, {"vendor_id": 1, "invoice_number": "I-1", "invoice_date": "2026-01-01", "currency": "INR",
+                     "lines": [{"description": "x", "quantity": "1", "unit_price": "1_0"}]}, "/lines/0/unit_price"),
+])
+def test_every_decimal_field_takes_only_plain_decimal_strings(model, body, at):
+    assert problems(model, body) == [("invalid_value", at)]

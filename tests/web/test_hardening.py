@@ -178,3 +178,35 @@ def test_a_body_one_byte_over_5_mb_with_a_content_length_is_too_large(api, peopl
     response = api.as_(people.requester).post("/purchase-orders", data=raw, headers={"Content-Type": "application/json"})
     assert len(raw) == 5 * 1024 * 1024 + 1
     assert codes(response) == [("payload_too_large", None)] and response.status_code == 413
+
+
+# Decimal strings: ASCII -?digits[.digits], nothing else
+
+@pytest.mark.parametrize("text", ["1_000", "١٠", " 10 ", "+10", "1e3", "10."])
+def test_a_line_quantity_that_is_not_a_plain_decimal_string_is_refused_and_nothing_is_written(api, people, text):
+    response = api.as_(people.requester).post("/purchase-orders", json=po_body(lines=[line(quantity=text)]))
+    assert response.status_code == 400
+    assert codes(response) == [("invalid_value", "/line_items/0/quantity")]
+    assert api.as_(people.viewer).get("/purchase-orders").json["meta"]["total"] == 0
+
+
+def test_json_numbers_and_plain_decimal_strings_are_accepted(api, people):
+    lines = [line("A", quantity=1000, rate="12.50"), line("B", quantity="0.5", rate=1.25)]
+    response = api.as_(people.requester).post("/purchase-orders", json=po_body(lines=lines))
+    assert response.status_code == 201, response.json
+    assert [(l["quantity"], l["rate"]) for l in response.json["line_items"]] == [("1000", "12.50"), ("0.5", "1.25")]
+
+
+@pytest.mark.parametrize("query", ["min_total=1_000", "max_total=%2010%20", "min_total=%D9%A1%D9%A0", "max_total=1e3",
+                                   "min_total=+5", "max_total=.5"])
+def test_a_total_filter_that_is_not_a_plain_decimal_string_is_refused_naming_it(api, people, query):
+    response = api.as_(people.viewer).get("/purchase-orders?" + query)
+    assert response.status_code == 400
+    [problem] = response.json["errors"]
+    assert problem["code"] == "invalid_value" and problem["detail"].startswith(query.split("=")[0] + ":")
+
+
+def test_a_plain_total_filter_is_applied(api, people, new_po):
+    new_po(lines=[line(quantity="1", rate="100")])
+    assert api.as_(people.viewer).get("/purchase-orders?min_total=99.5&max_total=100").json["meta"]["total"] == 1
+    assert api.as_(people.viewer).get("/purchase-orders?min_total=100.01").json["meta"]["total"] == 0
