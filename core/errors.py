@@ -88,6 +88,10 @@ class IdempotencyKeyReused(DomainError):
 class RateLimited(DomainError):
     code = "rate_limited"
 
+    def __init__(self, problems: Iterable[Problem] | str, *, retry_after: int):
+        super().__init__(problems)
+        self.retry_after = retry_after  # seconds until the caller may try again
+
 
 def conflict(code: str, detail: str, ptr: str | None = None) -> Conflict:
     """A 409 with one problem."""

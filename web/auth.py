@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 import time
+from typing import Callable
 
 from flask import g, request
 
@@ -15,15 +17,18 @@ from core.services.users import authenticate
 class RateLimiter:
     """At most `per_minute` requests per key per minute, in this process (0 turns it off)."""
 
-    def __init__(self, per_minute: int):
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
         self.per_minute = per_minute
+        self._clock = clock
         self._lock = threading.Lock()
         self._windows: dict[str, tuple[int, int]] = {}
 
     def check(self, key: str) -> None:
+        """Count a request with `key`; RateLimited (with the seconds to wait) once over the limit."""
         if self.per_minute <= 0:
             return
-        window = int(time.monotonic() // 60)
+        now = self._clock()
+        window = int(now // 60)
         ident = hashlib.sha256(key.encode()).hexdigest()
         with self._lock:
             start, count = self._windows.get(ident, (window, 0))
@@ -32,7 +37,8 @@ class RateLimiter:
             count += 1
             self._windows[ident] = (start, count)
         if count > self.per_minute:
-            raise RateLimited([Problem("rate_limited", f"more than {self.per_minute} requests a minute with this key; slow down")])
+            raise RateLimited([Problem("rate_limited", f"more than {self.per_minute} requests a minute with this key; slow down")],
+                              retry_after=max(1, math.ceil((window + 1) * 60 - now)))
 
 
 def bearer_key() -> str | None:

@@ -65,6 +65,8 @@ def register(app: Flask) -> None:
         response.status_code = status_of(error)
         if response.status_code == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="podesk"'
+        if isinstance(error, RateLimited):
+            response.headers["Retry-After"] = str(error.retry_after)
         return response
 
     @app.errorhandler(HTTPException)

@@ -46,11 +46,13 @@ def _is_json(mimetype: str) -> bool:
 
 def body() -> Any:
     """The request's JSON body, numbers as exact Decimals. An empty body is `{}`, so a missing required
-    field is reported as such rather than as a content-type problem."""
+    field is reported as such rather than as a content-type problem; a PATCH must have one."""
     raw = request.get_data(cache=True)
     if len(raw) > MAX_BODY:
         raise RequestEntityTooLarge()
     if not raw.strip():
+        if request.method == "PATCH":  # a change with nothing said is a mistake, not "change nothing"
+            raise invalid("invalid_json", "the body is empty: a PATCH takes a JSON object of the fields to change")
         return {}
     if not _is_json(request.mimetype):
         raise UnsupportedMediaType([Problem("unsupported_media_type", f"send JSON with Content-Type: application/json (got {request.mimetype or 'none'})")])

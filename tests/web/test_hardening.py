@@ -7,8 +7,10 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.factories import line, make_vendor, po_body
-from web import IdConverter, whole_numbers_up_to
+from core.errors import RateLimited
+from tests.factories import ApiClient, line, make_vendor, po_body
+from web import IdConverter, create_app, whole_numbers_up_to
+from web.auth import RateLimiter
 
 
 def codes(response):
@@ -210,3 +212,64 @@ def test_a_plain_total_filter_is_applied(api, people, new_po):
     new_po(lines=[line(quantity="1", rate="100")])
     assert api.as_(people.viewer).get("/purchase-orders?min_total=99.5&max_total=100").json["meta"]["total"] == 1
     assert api.as_(people.viewer).get("/purchase-orders?min_total=100.01").json["meta"]["total"] == 0
+
+
+# PATCH needs a body; If-Match must be a version; a 429 says when to come back
+
+@pytest.mark.parametrize("path", ["/purchase-orders/{po}", "/vendors/{vendor}", "/settings"])
+@pytest.mark.parametrize("raw", [b"", b"  \n"])
+def test_a_patch_without_a_body_is_refused_saying_it_must_be_a_json_object(api, people, new_po, path, raw):
+    target = path.format(po=new_po()["id"], vendor=make_vendor().id)
+    response = api.as_(people.admin).patch(target, data=raw, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    [problem] = response.json["errors"]
+    assert problem["code"] == "invalid_json" and "JSON object" in problem["detail"]
+
+
+def test_a_patch_of_an_empty_object_changes_nothing_and_is_fine(api, people, new_po):
+    po = new_po()
+    response = api.as_(people.requester).patch(f"/purchase-orders/{po['id']}", json={})
+    assert response.status_code == 200 and response.json["version"] == po["version"]
+
+
+def test_an_action_whose_body_is_optional_still_takes_none(api, people, new_po):
+    po = new_po(submit=False)
+    assert api.as_(people.requester).post(f"/purchase-orders/{po['id']}/submit").status_code == 200
+
+
+@pytest.mark.parametrize("header", ['"abc"', 'W/"x"', "1", '"1", "2"', '"²"', "garbage", '"-1"', '""'])
+@pytest.mark.parametrize("method", ["PATCH", "DELETE", "POST"])
+def test_an_if_match_that_is_not_a_version_is_a_400_naming_the_header(api, people, new_po, header, method):
+    po = new_po()
+    path = f"/purchase-orders/{po['id']}" + ("/submit" if method == "POST" else "")
+    response = api.as_(people.requester)._call(method, path, json={"notes": "x"} if method == "PATCH" else None,
+                                                 headers={"If-Match": header})
+    assert response.status_code == 400
+    [problem] = response.json["errors"]
+    assert problem["code"] == "invalid_value" and "If-Match" in problem["detail"] and "pointer" not in problem
+    assert api.as_(people.viewer).get(f"/purchase-orders/{po['id']}").json["version"] == po["version"]
+
+
+@pytest.mark.parametrize("header, status", [('"1"', 200), ('W/"1"', 200), ("*", 200), ('"2"', 412), (" \"1\" ", 200)])
+def test_an_if_match_with_a_version_is_compared(api, people, new_po, header, status):
+    po = new_po()
+    assert po["version"] == 1
+    response = api.as_(people.requester).patch(f"/purchase-orders/{po['id']}", json={"notes": "x"}, headers={"If-Match": header})
+    assert response.status_code == status
+
+
+def test_a_429_says_in_retry_after_how_many_seconds_until_the_window_resets(settings, db, people):
+    client = ApiClient(create_app(settings.with_overrides(rate_limit_per_minute=1), db=db).test_client())
+    # Three calls: even if a minute boundary falls among them, the limit of 1 is passed once.
+    limited = [r for r in (client.as_(people.viewer).get("/vendors") for _ in range(3)) if r.status_code == 429]
+    assert limited and codes(limited[0]) == [("rate_limited", None)]
+    assert 1 <= int(limited[0].headers["Retry-After"]) <= 60
+
+
+@pytest.mark.parametrize("now, wait", [(120.0, 60), (125.3, 55), (179.2, 1), (179.99, 1)])
+def test_the_retry_after_of_a_limited_key_counts_to_the_next_minute(now, wait):
+    limiter = RateLimiter(1, clock=lambda: now)
+    limiter.check("key")
+    with pytest.raises(RateLimited) as refused:
+        limiter.check("key")
+    assert refused.value.retry_after == wait
