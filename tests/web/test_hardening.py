@@ -273,3 +273,14 @@ def test_the_retry_after_of_a_limited_key_counts_to_the_next_minute(now, wait):
     with pytest.raises(RateLimited) as refused:
         limiter.check("key")
     assert refused.value.retry_after == wait
+
+
+# Found on the way: podesk itself wrote a NUL on PostgreSQL
+
+def test_two_lines_may_swap_identifiers_in_one_patch(api, people, new_po):
+    po = new_po(lines=[line("Bolt"), line("Nut")])
+    bolt, nut = (l["id"] for l in po["line_items"])
+    swap = [{"id": bolt, "identifier": "Nut"}, {"id": nut, "identifier": "Bolt"}]
+    response = api.as_(people.requester).patch(f"/purchase-orders/{po['id']}", json={"line_items": swap})
+    assert response.status_code == 200, response.json
+    assert [(l["id"], l["identifier"]) for l in response.json["line_items"]] == [(bolt, "Nut"), (nut, "Bolt")]
