@@ -4,6 +4,8 @@ from decimal import Decimal
 import pytest
 
 from core.db import database
+from core.rules.identifiers import identifier_key
+from core.rules.matching import PoLineFacts, pair_by_description
 from core.schemas.invoices import InvoiceCreate, ReceiptCreate
 from core.schemas.parse import parse
 from core.schemas.purchase_orders import PurchaseOrderCreate, PurchaseOrderPatch
@@ -103,3 +105,26 @@ def test_json_numbers_are_still_decimals(number):
 ])
 def test_every_decimal_field_takes_only_plain_decimal_strings(model, body, at):
     assert problems(model, body) == [("invalid_value", at)]
+
+
+# One key for a line identifier, shared by the uniqueness rule and invoice pairing
+
+@pytest.mark.parametrize("text", ["Bolt", "BOLT", "bolt", "Bolt\u200b", "\u2060Bo\u00adlt\ufeff", "Ｂｏｌｔ", " Bolt\u200b "])
+def test_identifiers_differing_only_by_case_width_or_invisible_characters_share_a_key(text):
+    assert identifier_key(text) == "bolt"
+
+
+@pytest.mark.parametrize("one, other", [("Bolt M8", "Bolt M10"), ("Bolt-M8", "Bolt M8"), ("Bolt", "Bolts"), ("Bölt", "Bolt")])
+def test_identifiers_that_read_differently_keep_different_keys(one, other):
+    assert identifier_key(one) != identifier_key(other)
+
+
+@pytest.mark.parametrize("one, other", [("Straße", "STRASSE"), ("ﬁtting", "FITTING"), ("Bolt  M8", "Bolt M8"), ("Ｍ８ ｂｏｌｔ", "m8 bolt")])
+def test_folding_and_compatibility_forms_are_one_key(one, other):
+    assert identifier_key(one) == identifier_key(other)
+
+
+def test_an_invoice_line_pairs_with_a_po_line_whatever_invisible_characters_either_carries():
+    lines = [PoLineFacts(1, "Steel\u200b bolts M8", Decimal(10), Decimal(1)), PoLineFacts(2, "Copper wire", Decimal(5), Decimal(2))]
+    paired, reason = pair_by_description("ＳＴＥＥＬ BOLTS\u2060 M8", lines)
+    assert (paired.id if paired else None, reason) == (1, None)

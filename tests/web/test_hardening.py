@@ -8,6 +8,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from core.errors import RateLimited
+from core.models import PoLine
+from core.services import batches
 from tests.factories import ApiClient, line, make_vendor, po_body
 from web import IdConverter, create_app, whole_numbers_up_to
 from web.auth import RateLimiter
@@ -273,6 +275,95 @@ def test_the_retry_after_of_a_limited_key_counts_to_the_next_minute(now, wait):
     with pytest.raises(RateLimited) as refused:
         limiter.check("key")
     assert refused.value.retry_after == wait
+
+
+# Line identifiers are unique within a PO the way invoice pairing reads them
+
+SAME_AS_BOLT = ["BOLT", "bolt", "Bolt\u200b", "\u200bBolt", "Bo\u00adlt", "Bolt\ufeff", "Ｂｏｌｔ", "Bolt \u200b"]
+
+
+@pytest.mark.parametrize("twin", SAME_AS_BOLT)
+def test_a_new_po_cannot_have_two_lines_that_differ_only_by_case_or_invisible_characters(api, people, twin):
+    response = api.as_(people.requester).post("/purchase-orders", json=po_body(lines=[line("Bolt"), line(twin)]))
+    assert response.status_code == 400
+    assert codes(response) == [("duplicate_identifier", "/line_items/1/identifier")]
+    assert api.as_(people.viewer).get("/purchase-orders").json["meta"]["total"] == 0
+
+
+def test_identifiers_that_really_differ_are_different_lines(api, people):
+    lines = [line("Bolt M8"), line("Bolt M10"), line("Bolt-M8 washer"), line("Straße"), line("Strasse kit")]
+    assert api.as_(people.requester).post("/purchase-orders", json=po_body(lines=lines)).status_code == 201
+
+
+def test_a_line_added_by_patch_cannot_repeat_another_in_another_case(api, people, new_po):
+    po = new_po(lines=[line("Bolt")])
+    response = api.as_(people.requester).patch(f"/purchase-orders/{po['id']}", json={"line_items": [line("bolt\u200b")]})
+    assert response.status_code == 400
+    assert codes(response) == [("duplicate_identifier", "/line_items/0/identifier")]
+    assert api.as_(people.viewer).get(f"/purchase-orders/{po['id']}").json["version"] == po["version"]
+
+
+def test_a_line_renamed_onto_another_lines_identifier_is_a_duplicate(api, people, new_po):
+    po = new_po(lines=[line("Bolt"), line("Nut")])
+    nut = po["line_items"][1]["id"]
+    response = api.as_(people.requester).patch(f"/purchase-orders/{po['id']}", json={"line_items": [{"id": nut, "identifier": "BOLT"}]})
+    assert response.status_code == 400
+    assert codes(response) == [("duplicate_identifier", "/line_items/0/identifier")]
+
+
+def test_a_line_may_be_renamed_to_its_own_identifier_in_another_case(api, people, new_po):
+    po = new_po(lines=[line("Bolt"), line("Nut")])
+    bolt = po["line_items"][0]["id"]
+    response = api.as_(people.requester).patch(f"/purchase-orders/{po['id']}", json={"line_items": [{"id": bolt, "identifier": "BOLT"}]})
+    assert response.status_code == 200, response.json
+    assert [l["identifier"] for l in response.json["line_items"]] == ["BOLT", "Nut"]
+
+
+def run_bulk(api, people, items):
+    """Send an ERP batch, work it off here, and return its item results."""
+    response = api.as_(people.admin).post("/purchase-orders/bulk", json={"purchase_orders": items})
+    assert response.status_code == 202, response.json
+    while batches.run_pending("test-worker"):
+        pass
+    return api.as_(people.admin).get(f"/batches/{response.json['batch_id']}/results").json["data"]
+
+
+def test_an_erp_item_with_two_lines_differing_only_by_case_fails_alone(api, people):
+    vendor = make_vendor()
+    items = [po_body(vendor, external_id="ERP-1", lines=[line("Bolt"), line("BOLT\u200b")]),
+             po_body(vendor, external_id="ERP-2", lines=[line("Bolt"), line("Nut")])]
+    results = run_bulk(api, people, items)
+    assert [r["result"] for r in results] == ["failed", "created"]
+    assert [(e["code"], e["pointer"]) for e in results[0]["errors"]] == [("duplicate_identifier", "/line_items/1/identifier")]
+
+
+def test_an_erp_update_naming_a_line_in_another_case_updates_that_line(api, people):
+    vendor = make_vendor()
+    lines = [line("Bolt", quantity="10"), line("Nut", quantity="5")]
+    [created] = run_bulk(api, people, [po_body(vendor, external_id="ERP-1", lines=lines)])
+    path = f"/purchase-orders/{created['purchase_order_id']}"
+    bolt, nut = api.as_(people.viewer).get(path).json["line_items"]
+    lines[0] = line("BOLT", quantity="12")
+    [updated] = run_bulk(api, people, [po_body(vendor, external_id="ERP-1", lines=lines)])
+    assert updated["result"] == "updated", updated
+    po = api.as_(people.viewer).get(path).json
+    assert [(l["id"], l["identifier"], l["quantity"]) for l in po["line_items"]] == [(bolt["id"], "BOLT", "12"), (nut["id"], "Nut", "5")]
+    assert [e["action"] for e in api.as_(people.viewer).get(f"/purchase-orders/{po['id']}/events").json["data"]] == ["created", "updated"]
+
+
+def test_an_erp_update_naming_one_line_twice_in_two_cases_fails(api, people):
+    vendor = make_vendor()
+    run_bulk(api, people, [po_body(vendor, external_id="ERP-1", lines=[line("Bolt")])])
+    [updated] = run_bulk(api, people, [po_body(vendor, external_id="ERP-1", lines=[line("Bolt"), line("bolt")])])
+    assert updated["result"] == "failed"
+    assert [(e["code"], e["pointer"]) for e in updated["errors"]] == [("duplicate_identifier", "/line_items/1/identifier")]
+
+
+def test_lines_stored_before_the_rule_that_share_a_key_do_not_block_other_changes(api, people, new_po):
+    po = new_po(lines=[line("Bolt"), line("Nut")])
+    PoLine.update(identifier="BOLT").where(PoLine.id == po["line_items"][1]["id"]).execute()  # as an older podesk allowed
+    response = api.as_(people.requester).patch(f"/purchase-orders/{po['id']}", json={"notes": "call first"})
+    assert response.status_code == 200, response.json
 
 
 # Found on the way: podesk itself wrote a NUL on PostgreSQL
