@@ -13,6 +13,7 @@ from web import create_app
 # passes the same numbers.
 LIMITS = {"limit_request_line": 8190, "limit_request_field_size": 16 * 1024}
 
+
 class _Gunicorn(BaseApplication):
     def __init__(self, factory, options: dict):
         self._factory = factory

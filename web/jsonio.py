@@ -11,6 +11,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.errors import DomainError, Problem, ValidationFailed, invalid, pointer
+from core.schemas.types import NUL_DETAIL
 
 JSON_TYPES = ("application/json",)
 MAX_BODY = 5 * 1024 * 1024
@@ -70,9 +71,6 @@ def body() -> Any:
     if b"\\u0000" in raw and (problems := nul_problems(data)):
         raise ValidationFailed(problems)
     return data
-
-
-NUL_DETAIL = "must not contain a NUL character (\\u0000)"
 
 
 def nul_problems(data: Any) -> list[Problem]:

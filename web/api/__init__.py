@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 
 from core.errors import Problem, ValidationFailed
+from core.schemas.types import NUL_DETAIL
 from web.auth import require_user
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -19,7 +20,7 @@ def authenticate():
 
 def refuse_nul_in_query() -> None:
     """A NUL anywhere in the query string is a 400 naming the parameter (PostgreSQL cannot take one)."""
-    problems = [Problem("invalid_value", f"query parameter {name!r} must not contain a NUL character (\\u0000)")
+    problems = [Problem("invalid_value", f"query parameter {name!r} {NUL_DETAIL}")
                 for name, values in request.args.lists() if "\x00" in name or any("\x00" in v for v in values)]
     if problems:
         raise ValidationFailed(problems)
