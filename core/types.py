@@ -1,6 +1,7 @@
 """Enumerations and plain value types shared by rules, services, queries and the faces."""
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -66,3 +67,8 @@ RATE_PLACES = 6
 AMOUNT_PLACES = 4  # enough for every ISO 4217 minor unit (CLF and UYW use 4)
 PERCENT_PLACES = 4
 EXCHANGE_RATE_PLACES = 8
+
+# A number written as a string (api.md, Numbers): ASCII digits, an optional minus and fraction.
+# Nothing else: no exponent, spaces, underscores, plus sign or other scripts' digits, all of
+# which Python's Decimal() would accept.
+DECIMAL_STRING = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")

@@ -14,16 +14,32 @@ from core.db import bind, database, open_database
 from core.schemas.types import MAX_ID
 from web import errors, security
 from web.auth import RateLimiter
-from web.jsonio import JSONProvider
+from web.jsonio import READ_LIMIT, JSONProvider
 
 if TYPE_CHECKING:
     from peewee import Database
 
-MAX_BODY = 5 * 1024 * 1024
+def whole_numbers_up_to(limit: int) -> str:
+    """A regex for the whole numbers 1..`limit`, written without leading zeros."""
+    digits = str(limit)
+    size = len(digits)
+    choices = [f"[1-9][0-9]{{0,{size - 2}}}"] if size > 1 else []  # every shorter number
+    for i, digit in enumerate(digits):  # same length: equal up to i, then smaller at i
+        low = 1 if i == 0 else 0
+        if int(digit) > low:
+            choices.append(f"{digits[:i]}[{low}-{int(digit) - 1}][0-9]{{{size - i - 1}}}")
+    return "(?:" + "|".join([*choices, digits]) + ")"
 
 
 class IdConverter(IntegerConverter):
-    """`<int:…>` in a URL: an id that fits the database (anything larger is simply not found)."""
+    """`<int:…>` in a URL: an id that fits the database; anything else is simply not found.
+
+    The range is in the regex, not only in `to_python`: werkzeug picks the rule for the method by
+    the regex and validates afterwards, so an id refused there after another method's rule for the
+    same path had been passed over answered 405 instead of 404.
+    """
+
+    regex = whole_numbers_up_to(MAX_ID)
 
     def __init__(self, url_map, *args, **kwargs):
         super().__init__(url_map, min=1, max=MAX_ID)
@@ -48,7 +64,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     bind(db)
     app = Flask(__name__)
     app.json = JSONProvider(app)
-    app.config.update(SECRET_KEY=settings.resolved_secret_key(), MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False)
+    app.config.update(SECRET_KEY=settings.resolved_secret_key(), MAX_CONTENT_LENGTH=READ_LIMIT, JSON_SORT_KEYS=False)
     app.extensions["podesk"] = Podesk(settings, RateLimiter(settings.rate_limit_per_minute),
                                       scheduler_running or (lambda: False), slack_on=settings.slack_enabled)
     logging.getLogger("podesk").setLevel(settings.log_level)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 import time
 from functools import wraps
@@ -37,15 +38,17 @@ class RateLimited(DomainError):
 class RateLimiter:
     """At most `per_minute` requests per key per minute, in this process (0 turns it off)."""
 
-    def __init__(self, per_minute: int):
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
         self.per_minute = per_minute
+        self._clock = clock
         self._lock = threading.Lock()
         self._windows: dict[str, tuple[int, int]] = {}
 
     def check(self, key: str) -> None:
+        """Count a request with `key`; RateLimited (with the seconds to wait) once over the limit."""
         if self.per_minute <= 0:
             return
-        now = time.monotonic()
+        now = self._clock()
         window = int(now // 60)
         ident = hashlib.sha256(key.encode()).hexdigest()
         with self._lock:
@@ -55,8 +58,8 @@ class RateLimiter:
             count += 1
             self._windows[ident] = (start, count)
         if count > self.per_minute:
-            retry_after = max(1, int((window + 1) * 60 - now + 0.999))
-            raise RateLimited(f"more than {self.per_minute} requests a minute with this key; slow down", retry_after)
+            raise RateLimited(f"more than {self.per_minute} requests a minute with this key; slow down",
+                              max(1, math.ceil((window + 1) * 60 - now)))
 
 
 def bearer_key() -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Iterable, Mapping, Sequence
 
 from peewee import fn
@@ -12,7 +12,7 @@ from peewee import fn
 from core.db import is_postgres
 from core.errors import Problem, ValidationFailed
 from core.money import decimal_places
-from core.types import AMOUNT_PLACES
+from core.types import AMOUNT_PLACES, DECIMAL_STRING
 
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
@@ -106,11 +106,9 @@ class Reader:
         value = self.one(name)
         if value is None:
             return None
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite() or number < 0 or number >= Decimal(10) ** 14:
+        value = self.args[name][0]  # as given: " 10 " is no more a number here than in a body
+        number = Decimal(value) if DECIMAL_STRING.fullmatch(value) else None
+        if number is None or number < 0 or number >= Decimal(10) ** 14:
             self._bad("invalid_value", name, f"{value!r} is not a non-negative amount")
             return None
         if decimal_places(number) > AMOUNT_PLACES:

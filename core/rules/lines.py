@@ -7,6 +7,7 @@ from typing import Iterable
 
 from core.errors import Problem, pointer
 from core.money import line_money, multiply
+from core.rules.identifiers import identifier_key
 from core.rules.state import Catalog, DimensionRef, LineState, SkuRef
 from core.types import Matching
 
@@ -65,14 +66,21 @@ def resolve_dimensions(
 
 
 def duplicate_identifiers(lines: Iterable[tuple[str, LineState]]) -> list[Problem]:
-    """A problem for each line whose identifier an earlier line already uses."""
-    seen: set[str] = set()
+    """A problem for each line whose identifier an earlier line already uses (as pairing reads them)."""
+    seen: dict[str, str] = {}
     problems = []
     for at, line in lines:
-        if line.identifier in seen:
-            problems.append(Problem("duplicate_identifier", f"identifier {line.identifier!r} is used by another line of this PO", at + "/identifier"))
-        seen.add(line.identifier)
+        key = identifier_key(line.identifier)
+        if key in seen:
+            problems.append(duplicate_identifier(line.identifier, seen[key], at + "/identifier"))
+        seen.setdefault(key, line.identifier)
     return problems
+
+
+def duplicate_identifier(identifier: str, other: str, at: str) -> Problem:
+    """The problem of a line named like another line of its PO."""
+    like = "" if identifier == other else f" (as {other!r}: case and invisible characters do not count)"
+    return Problem("duplicate_identifier", f"identifier {identifier!r} is used by another line of this PO{like}", at)
 
 
 def amount_problems(lines: Iterable[tuple[str, LineState]], currency: str, exchange_rate: Decimal | None = None) -> list[Problem]:

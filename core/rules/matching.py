@@ -29,6 +29,7 @@ from typing import Any, Sequence
 
 from rapidfuzz import fuzz
 
+from core.rules.identifiers import identifier_key
 from core.types import Matching, PoStatus
 
 FUZZY_THRESHOLD = 80.0
@@ -98,7 +99,7 @@ class InvoiceMatch:
 
 
 def _words(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+    return " ".join(re.sub(r"[^\w]+", " ", identifier_key(text)).split())
 
 
 def pair_by_description(description: str, lines: Sequence[PoLineFacts]) -> tuple[PoLineFacts | None, Reason | None]:

@@ -6,7 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from core.errors import Problem, pointer
-from core.rules.lines import amount_problems, resolve_dimensions
+from core.rules.identifiers import identifier_key
+from core.rules.lines import amount_problems, duplicate_identifier, resolve_dimensions
 from core.rules.purchase_orders import Broken, header_problems, new_line, resolve_vendor, set_sku
 from core.rules.state import Catalog, LineState, PoState
 from core.schemas.purchase_orders import MAX_LINES
@@ -100,13 +101,17 @@ def _line_problems(placed: list[tuple[str | None, LineState]], state: PoState, m
         problems.append(Problem("invalid_line_items", "a purchase order needs at least one line item", "/line_items"))
     if len(placed) > MAX_LINES:
         problems.append(Problem("invalid_line_items", f"at most {MAX_LINES} line items (this change makes {len(placed)})", "/line_items"))
-    owners: dict[str, list[str | None]] = {}
+    owners: dict[str, list[tuple[str | None, str]]] = {}
     for at, line in placed:
-        owners.setdefault(line.identifier, []).append(at)
-    for identifier, ats in owners.items():
-        if len(ats) > 1:
-            at = next((a for a in reversed(ats) if a), None)
-            problems.append(Problem("duplicate_identifier", f"identifier {identifier!r} is used by another line of this PO", (at + "/identifier") if at else "/line_items"))
+        if line.identifier is not None:  # a missing one is reported as such
+            owners.setdefault(identifier_key(line.identifier), []).append((at, line.identifier))
+    for named in owners.values():
+        # Only a clash this request makes: lines stored before identifiers were compared this way
+        # may share a key, and a change to something else must not be refused for them.
+        at, identifier = next(((a, i) for a, i in reversed(named) if a), (None, None))
+        if len(named) > 1 and at is not None:
+            other = next(i for a, i in named if a != at)
+            problems.append(duplicate_identifier(identifier, other, at + "/identifier"))
     if matching_changed and state.matching == Matching.three_way:
         for at, line in placed:
             if line.sku is None and id(line) not in resolved:

@@ -13,11 +13,12 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 from stdnum.in_ import gstin as stdnum_gstin
 
 from core.money import is_currency
+from core.types import DECIMAL_STRING
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_ID = 2**31 - 1  # ids are 32-bit serials on PostgreSQL
@@ -32,12 +33,36 @@ def native_decimal(*, places: int, below: Decimal, maximum: Decimal | None = Non
     not a number are invalid_value."""
     bounds: dict[str, Any] = {"gt": Decimal(0)} if exclusive_minimum else {"ge": Decimal(0)}
     bounds.update({"le": maximum} if maximum is not None else {"lt": below})
-    return Annotated[Decimal | None if nullable else Decimal, Field(decimal_places=places, allow_inf_nan=False, **bounds)]
+    # The constraints come before the validator: after it, pydantic would check each in Python.
+    return Annotated[Decimal | None if nullable else Decimal, Field(decimal_places=places, allow_inf_nan=False, **bounds),
+                     BeforeValidator(_decimal_string)]
+
+
+_is_decimal_string = DECIMAL_STRING.fullmatch
+
+
+def _decimal_string(value: Any) -> Any:
+    # Only strings are looked at (a JSON number arrives as int or Decimal): pydantic's own parsing
+    # would take "1_000", " 10 " and other scripts' digits as numbers.
+    if value.__class__ is str and not _is_decimal_string(value):
+        raise fail("invalid_value", f"{value[:40]!r} is not a decimal number: write ASCII digits, "
+                                    "optionally with a leading - and a . followed by digits")
+    return value
+
+
+NUL_DETAIL = "must not contain a NUL character (\\u0000)"
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL in text (SQLite can): refuse it on every face, the same way.
+    if "\x00" in value:
+        raise fail("invalid_value", NUL_DETAIL)
+    return value
 
 
 def native_text(max_len: int):
     """A trimmed, non-empty string checked by pydantic's own validator (for line fields)."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_len)]
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_len), AfterValidator(_no_nul)]
 
 
 class Strict(BaseModel):
@@ -65,7 +90,7 @@ def text(
             return None
         if not isinstance(value, str):
             raise fail("invalid_type", "must be a string")
-        value = value.strip()
+        value = _no_nul(value.strip())
         if len(value) < min_len:
             raise fail(code, "must not be empty" if min_len == 1 else f"must be at least {min_len} characters")
         if len(value) > max_len:
@@ -191,6 +216,8 @@ def _check_dimensions(value: Any) -> dict[str, str] | None:
             raise fail("invalid_type", f"dimension {key} must name an erp_dimension_id string")
         if not ident.strip():
             raise fail("invalid_value", f"dimension {key} names an empty erp_dimension_id")
+        if "\x00" in ident:
+            raise fail("invalid_value", f"dimension {key}: {NUL_DETAIL}")
     return {key: ident.strip() for key, ident in value.items()}
 
 

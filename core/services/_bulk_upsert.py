@@ -15,6 +15,7 @@ from core import audit, bulk, events
 from core.errors import Problem
 from core.fields import utcnow
 from core.models import PoApproval, PurchaseOrder, User
+from core.rules.identifiers import identifier_key
 from core.rules.po_patch import patched_po
 from core.rules.purchase_orders import new_po, submit_warnings
 from core.rules.state import PoState
@@ -73,14 +74,15 @@ def _existing(parsed: list[tuple[int, dict, list]]) -> tuple[dict[str, PurchaseO
 
 
 def _line_ops(before: PoState, lines: list | None) -> list:
-    """The item's lines as PATCH operations keyed by identifier: present → update or add, absent → remove."""
-    by_identifier = {l.identifier: l for l in before.lines}
+    """The item's lines as PATCH operations keyed by identifier (compared as pairing compares them):
+    present → update or add, absent → remove."""
+    by_key = {identifier_key(l.identifier): l for l in before.lines}
     ops, kept = [], set()
     for item in lines or []:
-        if item is None or item.get("identifier") not in by_identifier:
+        line = by_key.get(identifier_key(item["identifier"])) if item and item.get("identifier") else None
+        if line is None or line.id in kept:  # a second item for one line is a new one: a duplicate
             ops.append(item)
             continue
-        line = by_identifier[item["identifier"]]
         kept.add(line.id)
         ops.append({**item, "id": line.id})
     return ops + [{"id": l.id, "delete": True} for l in before.lines if l.id not in kept]

@@ -140,7 +140,8 @@ def write_lines_many(changes: list[tuple[int, list[LineState], list[LineState], 
     bulk.delete_ids(PoLine, gone)
     if len(renamed) > 1:
         # Two lines may swap identifiers: park them on unique names first (identifiers are unique per PO).
-        bulk.update_rows(PoLine, [{"id": r["id"], "identifier": f"\x00{r['id']}"} for r in renamed], ["identifier"])
+        # A leading space: no identifier has one (they are trimmed), and PostgreSQL takes it (not NUL).
+        bulk.update_rows(PoLine, [{"id": r["id"], "identifier": f" {r['id']}"} for r in renamed], ["identifier"])
     # Only the columns that changed somewhere: rewriting identifiers and line numbers that stayed the
     # same would churn their indexes for nothing (it tripled the cost of an ERP update batch).
     columns = [c for c in LINE_COLUMNS if any(r[c] != old_rows[r["id"]][c] for r in changed)]

@@ -79,8 +79,9 @@ def _format_problems(fmt: str) -> list[Problem]:
     return []
 
 
-def _approver_problems(levels: list[dict[str, Any]]) -> list[Problem]:
-    ids = {a for level in levels for a in level.get("approvers") or [] if isinstance(a, int)}
+def _approver_problems(levels: list[dict[str, Any] | None]) -> list[Problem]:
+    # A level that is not an object is None here (its invalid_type is already reported).
+    ids = {a for level in levels if level for a in level.get("approvers") or [] if isinstance(a, int)}
     users = {u.id: u for u in User.select().where(User.id.in_(list(ids)))} if ids else {}
     problems = []
     mins: dict[Decimal, int] = {}

@@ -127,7 +127,13 @@ def placed(*identifiers):
 
 
 def test_distinct_identifiers_are_fine():
-    assert duplicate_identifiers(placed("Bolts", "Nuts", "bolts")) == []
+    assert duplicate_identifiers(placed("Bolts", "Nuts", "Bolt", "Bolts M8")) == []
+
+
+def test_an_identifier_repeated_in_another_case_is_a_duplicate_too():
+    problems = duplicate_identifiers(placed("Bolts", "Nuts", "BOLTS"))
+    assert [(p.code, p.pointer) for p in problems] == [("duplicate_identifier", "/line_items/2/identifier")]
+    assert "'Bolts'" in problems[0].detail
 
 
 def test_a_repeated_identifier_is_reported_at_the_later_line():

@@ -124,7 +124,7 @@ def test_five_hundred_lines_are_allowed():
     assert len(created(line_items=[line(identifier=f"L{i}") for i in range(500)])["line_items"]) == 500
 
 
-@pytest.mark.parametrize("value", [3, 2.5, D("2.5"), "2.5", " 2.5 ", "25e-1", "0", "1_000"])
+@pytest.mark.parametrize("value", [3, 2.5, D("2.5"), D("25e-1"), "2.5", "0", "-0"])
 def test_numbers_are_accepted_as_json_numbers_decimals_and_numeric_strings(value):
     quantity = created(line_items=[line(quantity=value)])["line_items"][0]["quantity"]
     assert quantity == D(str(value).strip())

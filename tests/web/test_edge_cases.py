@@ -33,9 +33,10 @@ def test_an_integer_of_thousands_of_digits_is_invalid_json(api, people):
     assert codes(response)[0][0] == "invalid_json"
 
 
-@pytest.mark.parametrize("header", ['"²"', '"' + "9" * 5000 + '"', "garbage"])
-def test_an_unreadable_if_match_is_a_version_mismatch(api, people, header):
+def test_an_if_match_version_too_long_for_any_po_is_a_version_mismatch(api, people):
+    # Not a version at all ("garbage", "²") is a 400: tests/web/test_hardening.py.
     po = api.as_(people.requester).post("/purchase-orders", json=po_body()).json
+    header = '"' + "9" * 5000 + '"'
     response = api.as_(people.requester).patch(f"/purchase-orders/{po['id']}", json={"notes": "x"}, headers={"If-Match": header})
     assert response.status_code == 412
 

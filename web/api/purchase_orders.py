@@ -9,6 +9,7 @@ from core import services
 from core import queries as q
 from core.queries import PoFilter
 from core.schemas import validated
+from core.errors import invalid
 from core.schemas.actions import ApproveBody, CancelBody, CloseBody, CopyBody, RejectBody, SubmitBody
 from core.schemas.purchase_orders import PurchaseOrderCreate, PurchaseOrderPatch
 from web import schemas
@@ -40,13 +41,19 @@ LIST_PARAMS = (
 )
 
 
+_VERSION_TAG = re.compile(r'(?:W/)?"([0-9]+)"')
+
+
 def if_match() -> int | None:
-    """The version an If-Match header insists on (None when absent or `*`); -1 if unreadable."""
+    """The version an If-Match header insists on (None when absent or `*`); -1 for one too long to
+    be any PO's (so it never matches); a 400 when it is not a version at all."""
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         return None
-    value = header.strip().removeprefix("W/").strip('"')
-    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else -1
+    tag = _VERSION_TAG.fullmatch(header.strip())
+    if tag is None:
+        raise invalid("invalid_value", f'If-Match must be one version as the ETag header gave it, such as "3" (or *); got {header[:40]!r}')
+    return int(tag.group(1)) if len(tag.group(1)) <= 18 else -1
 
 
 @route(api, "/purchase-orders", "POST", summary="Create a purchase order (a draft, or submitted with submit: true)",
@@ -71,7 +78,7 @@ def get_purchase_order(po_id: int):
 
 @route(api, "/purchase-orders/<int:po_id>", "PATCH", summary="Change a purchase order (only the fields given)",
        tag=TAG, body=PurchaseOrderPatch, response=schemas.PurchaseOrder, errors=(409, 412),
-       params=(Param("If-Match", 'the version you read, as "3": refused with 412 if it changed since', where="header"),))
+       params=(Param("If-Match", 'the version you read, as "3": refused with 412 if it changed since, 400 if it is not a version', where="header"),))
 @requires("requester")
 def update_purchase_order(po_id: int):
     services.update_po(actor(), po_id, body(), expected_version=if_match())
@@ -80,7 +87,7 @@ def update_purchase_order(po_id: int):
 
 @route(api, "/purchase-orders/<int:po_id>", "DELETE", summary="Delete a draft", tag=TAG,
        status=204, errors=(409, 412),
-       params=(Param("If-Match", 'the version you read, as "3"', where="header"),))
+       params=(Param("If-Match", 'the version you read, as "3" (412 if it changed since, 400 if it is not a version)', where="header"),))
 @requires("requester")
 def delete_purchase_order(po_id: int):
     services.delete_po(actor(), po_id, expected_version=if_match())
@@ -95,7 +102,7 @@ def purchase_order_events(po_id: int):
 
 # Lifecycle actions: each answers with the PO as it now is.
 
-IF_MATCH = (Param("If-Match", 'optional: the version you read, as "3" (412 if it changed since)', where="header"),)
+IF_MATCH = (Param("If-Match", 'optional: the version you read, as "3" (412 if it changed since, 400 if it is not a version)', where="header"),)
 
 
 def _action(name: str, service, schema, *, role: str, summary: str, errors: tuple[int, ...]):
