@@ -12,6 +12,7 @@ from core.errors import PoNotOpen, Problem, ValidationFailed
 from core.fields import utcnow
 from core.models import PoLine, PurchaseOrder, Receipt, ReceiptLine, Sku, User
 from core.money import plain
+from core.rules.identifiers import identifier_key
 from core.schemas.invoices import ReceiptCreate
 from core.schemas.parse import parse
 from core.services import _progress, invoicing
@@ -24,7 +25,7 @@ from core.types import PoStatus, Role
 def _resolve(items: list, lines: list[tuple], problems: list[Problem]) -> list[tuple[int, tuple, Decimal]]:
     """(index, PO line row, quantity) for each receipt line that names exactly one line of this PO."""
     by_id = {row[0]: row for row in lines}
-    by_identifier = {row[1]: row for row in lines}
+    by_identifier = {identifier_key(row[1]): row for row in lines}  # as lines are told apart within a PO
     found, seen = [], set()
     for i, item in enumerate(items):
         at = f"/lines/{i}"
@@ -33,7 +34,7 @@ def _resolve(items: list, lines: list[tuple], problems: list[Problem]) -> list[t
         if item.get("line_id") is not None:
             row, field, given = by_id.get(item["line_id"]), "line_id", item["line_id"]
         elif item.get("identifier") is not None:
-            row, field, given = by_identifier.get(item["identifier"]), "identifier", item["identifier"]
+            row, field, given = by_identifier.get(identifier_key(item["identifier"])), "identifier", item["identifier"]
         elif item.get("sku_code") is not None:
             same = [r for r in lines if r[5] == item["sku_code"]]
             if len(same) > 1:

@@ -58,6 +58,12 @@ def test_a_line_may_be_named_by_line_id_identifier_or_sku_code(desk, people):
     assert quantities(resp.json["purchase_order"]) == [("10", "1"), ("5", "2"), ("3", "3")]
 
 
+def test_a_line_named_by_identifier_is_found_ignoring_case_and_invisible_characters(desk, po):
+    resp = desk.receive(po, ("steel BOLTS m8\u200b", 2))
+    assert resp.status_code == 201, resp.json
+    assert quantities(resp.json["purchase_order"]) == [("10", "2"), ("5", "0")]
+
+
 def test_the_pos_receipts_are_listed_oldest_first_with_their_lines(desk, po, people):
     first = desk.received(po, ("Steel bolts M8", 6))["receipt"]
     second = desk.received(po, ("Steel bolts M8", 4), ("Copper wire", 5))["receipt"]
