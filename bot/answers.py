@@ -98,6 +98,7 @@ def draft(bot: Bot, user: Any, parsed: NewPo) -> Reply:
     reader = Reader.of(user)
     reading = read_sentence(parsed, reader)
     understood = ("*Understood:* " + " · ".join(reading.understood)) if reading.understood else "*Understood:* nothing yet"
+    understood += ("\n*Assumed:* " + "; ".join(reading.assumed)) if reading.assumed else ""
     if reading.body is None:
         problems = "\n".join(f"• {p}" for p in reading.problems) or "• no lines"
         return Reply("No PO created", [section(f"No PO created yet.\n{understood}\n*Not understood:*\n{problems}")])
@@ -105,8 +106,7 @@ def draft(bot: Bot, user: Any, parsed: NewPo) -> Reply:
         created = services.create_po(user, reading.body, today=bot.today())
     except DomainError as error:
         return Reply("No PO created", [section(f"No PO created.\n{understood}\n{sentence(error, reader)}")])
-    assumed = ("\n*Assumed:* " + "; ".join(reading.assumed)) if reading.assumed else ""
-    return card_reply(bot.base_url, user, created.po.id, intro=f"📝 Draft created from your message.\n{understood}{assumed}")
+    return card_reply(bot.base_url, user, created.po.id, intro=f"📝 Draft created from your message.\n{understood}")
 
 
 def dashboard_link(bot: Bot, user: Any) -> Reply:

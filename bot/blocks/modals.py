@@ -19,7 +19,7 @@ VENDOR_PICK = "vendor_pick"  # the external select's action_id (its options come
 ADD_LINE = "add_po_line"
 OPEN_NEW = "open_new_po"  # a button that opens the new PO modal (from a mention or DM)
 OPEN_RECEIVE = "open_receive"  # a button that opens the receipt modal (value: PO id)
-VALUE = "value"  # the action_id of every input element: the block id says which field it is
+VALUE = "value"  # the action_id of the input elements (the vendor picker has its own): the block id says which field
 
 VENDOR, PO_TYPE, MATCHING, PO_DATE, DELIVERY = "vendor", "po_type", "matching", "po_date", "delivery_date"
 DESCRIPTION, TERMS, CURRENCY, EXCHANGE = "description", "payment_terms", "currency", "exchange_rate"
@@ -91,7 +91,7 @@ def new_po_modal(today: dt.date, *, lines: int = FIRST_LINES) -> dict:
     """The "New purchase order" form with `lines` line rows and an "Add a line" button (≤ 93 blocks)."""
     lines = max(1, min(lines, MAX_LINES))
     blocks = [
-        _input(VENDOR, "Vendor", {"type": "external_select", "min_query_length": 0,
+        _input(VENDOR, "Vendor", {"type": "external_select", "action_id": VENDOR_PICK, "min_query_length": 0,
                                   "placeholder": plain_text("Type to search vendors", 150)}),
         _input(PO_TYPE, "PO type", _static([("goods", "Goods"), ("services", "Services")], "goods")),
         _input(MATCHING, "Matching", _static([("three_way", "Three-way (PO, receipt, invoice)"),

@@ -119,7 +119,7 @@ class Desk:
 
     def submit(self, who: Any, view: dict, values: dict) -> tuple[int, Any]:
         """`who` submits an opened modal with these {block_id: element_state} values."""
-        state = {block: {"value": element} for block, element in values.items()}
+        state = {block: {"vendor_pick" if block == "vendor" else "value": element} for block, element in values.items()}
         submitted = payloads.view(view["callback_id"], values=state, private_metadata=view.get("private_metadata", ""),
                                   blocks=view["blocks"])
         return self.send(self.signer.interactive(payloads.view_submission(who.slack_id, submitted)))

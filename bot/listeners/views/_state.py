@@ -8,7 +8,8 @@ from bot.blocks.modals import VALUE
 
 def value(values: dict, block_id: str) -> str | None:
     """The text, number, date or chosen option's value of an input block; None when empty."""
-    element: dict[str, Any] = (values.get(block_id) or {}).get(VALUE) or {}
+    elements = values.get(block_id) or {}
+    element: dict[str, Any] = elements.get(VALUE) or next(iter(elements.values()), None) or {}
     found = element.get("value")
     if found is None and element.get("selected_option"):
         found = element["selected_option"].get("value")

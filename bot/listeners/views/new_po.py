@@ -24,14 +24,12 @@ BLOCK_OF = {field: block for block, field in HEADER.items()}
 LINE_FIELD = {"quantity": "qty", "rate": "rate", "tax_rate": "tax"}
 
 
-def _sku(item: str) -> dict[str, str]:
-    """Name a SKU when the text is exactly one's code or name; else the text is a free label."""
+def _item(item: str) -> dict[str, str]:
+    """A SKU's code and name when the text is exactly its code or name; else the text is a free label."""
     for sku in queries.find_skus(item, limit=3):
-        if item.casefold() == sku["code"].casefold():
-            return {"sku_code": sku["code"]}
-        if item.casefold() == sku["name"].casefold():
-            return {"sku_name": sku["name"]}
-    return {}
+        if item.casefold() in (sku["code"].casefold(), sku["name"].casefold()):
+            return {"identifier": sku["name"], "sku_code": sku["code"]}
+    return {"identifier": item}
 
 
 def read_form(values: dict) -> tuple[dict[str, Any], list[int]]:
@@ -47,10 +45,8 @@ def read_form(values: dict) -> tuple[dict[str, Any], list[int]]:
         item, qty, rate, tax = (value(values, line_block(row, f)) for f in ("item", "qty", "rate", "tax"))
         if not any((item, qty, rate, tax)):
             continue
-        line: dict[str, Any] = {"identifier": item} if item else {}
+        line: dict[str, Any] = _item(item) if item else {}
         line.update({k: v for k, v in (("quantity", qty), ("rate", rate), ("tax_rate", tax)) if v is not None})
-        if item:
-            line.update(_sku(item))
         lines.append(line)
         rows.append(row)
     body["line_items"] = lines
