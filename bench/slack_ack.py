@@ -87,11 +87,13 @@ def send(url: str, request) -> float:
 
 
 def p(values: list[float], q: float) -> float:
+    """The q-quantile (nearest rank) of `values`."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def report(title: str, timed: list[tuple[str, float]]) -> float:
+    """Print p50/p99 per kind and overall; returns the overall p99."""
     print(f"{title}: {len(timed)} requests")
     for kind in sorted({k for k, _ in timed}):
         values = [ms for k, ms in timed if k == kind]
@@ -101,7 +103,27 @@ def report(title: str, timed: list[tuple[str, float]]) -> float:
     return p(values, 0.99)
 
 
+def concurrently(endpoint: str, batches: list[list[tuple[str, object]]]) -> list[tuple[str, float]]:
+    """Send each batch from its own thread, all starting together; every (kind, ms)."""
+    timed: list[tuple[str, float]] = []
+    lock, barrier = threading.Lock(), threading.Barrier(len(batches))
+
+    def run(batch):
+        barrier.wait()
+        mine = [(kind, send(endpoint, request)) for kind, request in batch]
+        with lock:
+            timed.extend(mine)
+
+    threads = [threading.Thread(target=run, args=(b,)) for b in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return timed
+
+
 def main() -> None:
+    """Seed, serve, time sequential then concurrent requests, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=400, help="requests per run (half of them Approve clicks)")
     parser.add_argument("--threads", type=int, default=8)
@@ -117,34 +139,20 @@ def main() -> None:
         pos = seed(url, slack, pairs * 2)
         settings = Settings(database_url=url, secret_key="bench", slack_bot_token=TOKEN, slack_signing_secret=SECRET,
                             slack_api_url=slack.api_url, base_url="https://po.example.com", rate_limit_per_minute=0)
-        app = build_web_app(settings)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, build_web_app(settings), threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         scheduler = Scheduler()
         if not args.no_worker:
-            scheduler.start()
+            scheduler.start()  # delivers the outbox beside the app, as `podesk serve` does
         endpoint = f"http://127.0.0.1:{server.server_port}/slack/events"
         signer = Signer(SECRET, response_urls=slack.response_url)
         try:
-            warm = requests_for(signer, pos[:0]) + [("warm-up", signer.command("help", user_id="U0RAVI"))] * 20
-            for _, request in warm:
-                send(endpoint, request)
+            for _ in range(20):  # warm-up: bolt's first request asks auth.test once
+                send(endpoint, signer.command("help", user_id="U0RAVI"))
             sequential = [(kind, send(endpoint, request)) for kind, request in requests_for(signer, pos[:pairs])]
             seq_p99 = report("sequential", sequential)
             batches = [requests_for(signer, pos[pairs + i::args.threads]) for i in range(args.threads)]
-            concurrent: list[tuple[str, float]] = []
-            lock, barrier = threading.Lock(), threading.Barrier(args.threads)
-
-            def run(batch):
-                barrier.wait()
-                timed = [(kind, send(endpoint, request)) for kind, request in batch]
-                with lock:
-                    concurrent.extend(timed)
-
-            threads = [threading.Thread(target=run, args=(b,)) for b in batches]
-            [t.start() for t in threads]
-            [t.join() for t in threads]
-            conc_p99 = report(f"{args.threads} concurrent", concurrent)
+            conc_p99 = report(f"{args.threads} concurrent", concurrently(endpoint, batches))
             print(f"outbox after the runs: {outbox.health()}")
         finally:
             scheduler.shutdown()

@@ -103,7 +103,7 @@ def draft(bot: Bot, user: Any, parsed: NewPo) -> Reply:
         problems = "\n".join(f"• {p}" for p in reading.problems) or "• no lines"
         return Reply("No PO created", [section(f"No PO created yet.\n{understood}\n*Not understood:*\n{problems}")])
     try:
-        created = services.create_po(user, reading.body, today=bot.today())
+        created = services.create_po(user, reading.body, today=bot.today(user))
     except DomainError as error:
         return Reply("No PO created", [section(f"No PO created.\n{understood}\n{sentence(error, reader)}")])
     return card_reply(bot.base_url, user, created.po.id, intro=f"📝 Draft created from your message.\n{understood}")

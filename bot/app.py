@@ -24,7 +24,7 @@ from slack_sdk import WebClient
 
 from bot import listeners
 from bot.blocks.modals import notice_modal
-from bot.context import LISTENER_TIMEOUT, Bot, web_client
+from bot.context import LISTENER_TIMEOUT, Bot, reply_privately, web_client
 from core.config import Settings
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ def _on_error(error: Exception, body: dict) -> BoltResponse | None:
         return BoltResponse(status=200, body=json.dumps({"response_action": "update", "view": notice_modal("Sorry", SORRY)}),
                             headers={"content-type": ["application/json;charset=utf-8"]})
     if kind in ("block_actions", "block_suggestion", "view_closed"):
+        reply_privately(body.get("response_url"), SORRY)
         return BoltResponse(status=200, body="")
     return None
 

@@ -5,6 +5,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
@@ -37,9 +38,13 @@ class Bot:
         """PODESK_BASE_URL: where "Open in dashboard" links point."""
         return self.settings.base_url
 
-    def today(self) -> dt.date:
-        """Today in UTC (the date a new PO or receipt defaults to)."""
-        return dt.datetime.now(dt.timezone.utc).date()
+    def today(self, user: Any = None) -> dt.date:
+        """Today where `user` is (their Slack timezone; UTC when unknown): a new PO's or receipt's date."""
+        try:
+            zone = ZoneInfo(getattr(user, "timezone", None) or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo("UTC")
+        return dt.datetime.now(zone).date()
 
 
 def reply_privately(response_url: str | None, text: str, blocks: list[dict[str, Any]] | None = None, *,

@@ -11,10 +11,10 @@ from typing import Any
 
 from bot.answers import NO_DASHBOARD, card_reply
 from bot.blocks.approval import approval_request_blocks, approval_text, decided_blocks, outcome_text, reminder_blocks
-from bot.blocks.card import card_text, po_card_blocks
+from bot.blocks.card import card_text, po_card_blocks, quantity
 from bot.blocks.format import Reader, STATUS, escape, link, person, po_url, section
 from bot.blocks.home import home_blocks, stranger_home_blocks
-from bot.blocks.lists import exception_line
+from bot.blocks.invoices import invoice_exception_blocks
 from bot.channel import SlackChannel
 from bot.people import CannotIdentify, acting_user
 from core import queries, services
@@ -110,16 +110,16 @@ def requester_update(ch: SlackChannel, m: Message) -> None:
 
 def invoice_exception(ch: SlackChannel, m: Message) -> None:
     """Tell the requester an invoice on their PO did not match, why, and where to look."""
-    p, found = m.payload, ch.recipient(m.payload["user_id"])
-    items = [i for i in queries.open_exceptions(limit=200) if i["id"] == p["invoice_id"]]
-    card = _card(p["po_id"])
-    if found is None or card is None or not items:
+    p, found, card = m.payload, ch.recipient(m.payload["user_id"]), _card(m.payload["po_id"])
+    try:
+        invoice = queries.invoice(p["invoice_id"])
+    except NotFound:
+        return
+    if found is None or card is None or invoice["match_status"] != "exception":
         return  # matched or accepted since: nothing to tell
     user, slack_id = found
-    reader = Reader.of(user)
-    where = link(f"{ch.base_url}/exceptions", "the exception queue") if ch.base_url else "the exception queue"
-    intro = f"⚠️ An invoice on your PO did not match:\n{exception_line(items[0], reader, ch.base_url)}\nSee {where}."
-    ch.post(slack_id, f"Invoice exception on {card['po_number']}", po_card_blocks(card, reader, ch.base_url, intro=intro))
+    ch.post(slack_id, escape(f"Invoice {invoice['invoice_number']} did not match {card['po_number']}"),
+            invoice_exception_blocks(invoice, card, Reader.of(user), ch.base_url))
 
 
 def approval_reminder(ch: SlackChannel, m: Message) -> None:
@@ -160,8 +160,8 @@ def receipt(ch: SlackChannel, m: Message) -> None:
     if found is None or _card(p["po_id"]) is None:
         return
     user, slack_id = found
-    got = queries.receipt(p["receipt_id"])
-    lines = ", ".join(f"{line['quantity']} × {escape(line['identifier'])}" for line in got["lines"][:10])
+    got, reader = queries.receipt(p["receipt_id"]), Reader.of(user)
+    lines = ", ".join(f"{quantity(line['quantity'], reader)} × {escape(line['identifier'])}" for line in got["lines"][:10])
     more = f" and {len(got['lines']) - 10} more lines" if len(got["lines"]) > 10 else ""
     reply = card_reply(ch.base_url, user, p["po_id"], intro=f"📦 Receipt recorded: {lines}{more}.")
     ch.post(slack_id, reply.text, reply.blocks)

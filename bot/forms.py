@@ -33,7 +33,7 @@ def open_new_po(bot: Bot, client: WebClient, user: Any, trigger_id: str) -> str 
         services.require_role(user, Role.requester, "creating purchase orders")
     except DomainError as error:
         return sentence(error, Reader.of(user))
-    return show_modal(client, trigger_id, new_po_modal(bot.today()))
+    return show_modal(client, trigger_id, new_po_modal(bot.today(user)))
 
 
 def open_receive(bot: Bot, client: WebClient, user: Any, po_id: int, trigger_id: str) -> str | None:
@@ -49,4 +49,4 @@ def open_receive(bot: Bot, client: WebClient, user: Any, po_id: int, trigger_id:
         return f"Goods can only be received on an approved PO; *{number}* is {STATUS.get(po['status'], po['status']).lower()}."
     if not open_lines(po):
         return f"Everything ordered on *{number}* has been received."
-    return show_modal(client, trigger_id, receive_modal(po, reader, bot.today()))
+    return show_modal(client, trigger_id, receive_modal(po, reader, bot.today(user)))

@@ -38,6 +38,12 @@ def _known_stranger(slack_id: str) -> bool:
     return until is not None
 
 
+def forget_strangers() -> None:
+    """Ask Slack again about everyone (after people were added to podesk, say)."""
+    with _lock:
+        _strangers.clear()
+
+
 def learn_preferences(user: Any, profile: dict[str, Any]) -> Any:
     """Keep the timezone and locale Slack's users.info gave (ignored when podesk cannot use them)."""
     try:

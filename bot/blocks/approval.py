@@ -44,9 +44,10 @@ def outcome_text(decision: str, by: dict | None, at: dt.datetime | None, reason:
     return f"✅ Approved by {person(by)}{when}"
 
 
-def _intro(card: dict[str, Any], level: int) -> str:
+def _intro(card: dict[str, Any], level: int, *, asked: bool = False) -> str:
     count = len(card.get("levels") or []) or level
-    return f"{person(card.get('requested_by'))} asks you to approve *{escape(card['po_number'])}* (level {level} of {count})."
+    verb = "asked" if asked else "asks"
+    return f"{person(card.get('requested_by'))} {verb} you to approve *{escape(card['po_number'])}* (level {level} of {count})."
 
 
 def approval_request_blocks(card: dict[str, Any], level: int, reader: Reader, base_url: str | None) -> list[dict]:
@@ -57,7 +58,7 @@ def approval_request_blocks(card: dict[str, Any], level: int, reader: Reader, ba
 
 def decided_blocks(card: dict[str, Any], level: int, outcome: str, reader: Reader, base_url: str | None) -> list[dict]:
     """The same DM once its level is decided (or no longer waiting): no buttons, the outcome last."""
-    return po_card_blocks(card, reader, base_url, intro=_intro(card, level), show_missing=False, outcome=outcome)
+    return po_card_blocks(card, reader, base_url, intro=_intro(card, level, asked=True), show_missing=False, outcome=outcome)
 
 
 def approval_text(card: dict[str, Any], reader: Reader) -> str:

@@ -25,8 +25,8 @@ def quantity(value: Decimal, reader: Reader) -> str:
 
 def card_text(card: dict[str, Any], reader: Reader) -> str:
     """The one-line summary Slack shows in notifications: `PO-00042 · Acme Tools · ₹1,680.00 · Approved`."""
-    vendor = card.get("vendor_name") or "no vendor yet"
-    return f"{card['po_number']} · {vendor} · {money(card['total'], card['currency'], reader)} · {status_text(card)}"
+    vendor = escape(card.get("vendor_name") or "no vendor yet")
+    return f"{escape(card['po_number'])} · {vendor} · {money(card['total'], card['currency'], reader)} · {status_text(card)}"
 
 
 def _line(line: dict[str, Any], currency: str, reader: Reader) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 from bot.blocks.format import Reader, age, clip, escape, link, money, po_url, section, status_text
 
 LIST_LIMIT = 10
-_REASONS = {
+REASON_WORDS = {
     "price_variance": "price differs", "quantity_exceeds_ordered": "more billed than ordered",
     "quantity_exceeds_received": "more billed than received", "no_matching_po_line": "no matching PO line",
     "vendor_mismatch": "wrong vendor", "currency_mismatch": "wrong currency", "po_not_open": "PO not open",
@@ -43,7 +43,7 @@ def exception_line(item: dict[str, Any], reader: Reader, base_url: str | None) -
     po = item.get("po_number") or "no PO"
     if item.get("purchase_order_id"):
         po = link(po_url(base_url, item["purchase_order_id"]), po)
-    reasons = ", ".join(_REASONS.get(r, r.replace("_", " ")) for r in item.get("reasons") or []) or "not matched"
+    reasons = ", ".join(REASON_WORDS.get(r, r.replace("_", " ")) for r in item.get("reasons") or []) or "not matched"
     return (f"*{escape(item['invoice_number'])}* from {escape(item['vendor_name'])} on {po} · "
             f"{money(item['at_stake'], item['currency'], reader)} at stake · {reasons} · {age(item['age'])}")
 

@@ -35,8 +35,10 @@ def bot_settings(settings, slack):
 @pytest.fixture
 def web(bot_settings, db):
     """podesk's web app with every face (the outbox's Slack channel registered, as in production)."""
+    from bot.people import forget_strangers
     from podesk.wiring import build_web_app
 
+    forget_strangers()  # who Slack said was not in podesk is remembered per process
     app = build_web_app(bot_settings, db=db)
     yield app
     outbox.unregister("slack")

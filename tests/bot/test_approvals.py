@@ -174,3 +174,26 @@ def test_two_approvers_clicking_at_once_one_wins_and_both_dms_end_approved_by_th
     loser_told = slack.wait_for("response_url").params["text"]
     assert f"already approved by <@{winner}>" in loser_told
     assert AuditEvent.select().where(AuditEvent.entity_id == po.id, AuditEvent.action == "approved").count() == 1
+
+
+def test_a_rejection_submitted_after_someone_else_approved_changes_nothing_and_says_so_in_the_modal(desk, cast):
+    po = submitted(cast)
+    desk.deliver()
+    desk.click(cast.omar, "reject_po", last_dm(desk, cast.omar))
+    modal = desk.opened_view()
+    services.approve_po(cast.priya, po.id)
+    status, body = desk.submit(cast.omar, modal, {"reason": payloads.element_state("plain_text_input", "Too dear")})
+    assert body["response_action"] == "update"
+    assert "Nothing changed: level 1 was already approved by <@U0PRIYA>" in text_of(body["view"])
+    assert queries.po_card(po.id)["status"] == "approved"
+
+
+def test_names_people_typed_cannot_ping_a_channel_or_forge_a_link(desk, cast, slack):
+    vendor = services.create_vendor(cast.asha, {"name": "<!channel> <https://evil.example|Acme>", "currency": "INR",
+                                                "payment_terms": "Net 30"})
+    services.create_po(cast.ravi, po_body(vendor, lines=[line("<@U0ASHA> bolts", 100, "45.50")], submit=True))
+    desk.deliver()
+    dm = last_dm(desk, cast.priya)
+    everything = dm["text"] + text_of(dm)
+    assert "<!channel>" not in everything and "<https://evil.example" not in everything and "<@U0ASHA>" not in everything
+    assert "&lt;!channel&gt;" in dm["text"]

@@ -91,5 +91,6 @@ def test_an_invoice_exception_dms_the_requester_the_reasons_and_a_link(desk, cas
                                           "lines": [{"description": "Steel bolts", "quantity": "10", "unit_price": "52"}]})
     desk.deliver()
     shown = text_of(desk.dm(cast.ravi)[-1])
-    assert "⚠️ An invoice on your PO did not match" in shown and "*ACME-9* from Acme Tools" in shown
-    assert "price differs" in shown and "<https://po.example.com/exceptions|the exception queue>" in shown
+    assert "⚠️ Invoice *ACME-9* from Acme Tools (₹520.00) did not match your PO *PO-00001*" in shown
+    assert "line “Steel bolts”: price differs (expected ₹45.50, invoiced ₹52.00)" in shown
+    assert "<https://po.example.com/exceptions|the exception queue>" in shown and "Acme Tools" in shown

@@ -25,6 +25,7 @@ def _handle(bot: Bot, client: WebClient, body: dict, event: dict, *, thread_ts: 
     channel = event["channel"]
 
     def work() -> None:
+        """Answer (inside the transaction that records the event id)."""
         if user is not None:
             _post(channel, thread_ts, answer(bot, user, parse_message(event.get("text") or ""), slash=False))
         elif in_dm:

@@ -78,7 +78,7 @@ def register(app: App, bot: Bot) -> None:
             ack(response_action="errors", errors={line_block(0, "item"): "A PO needs at least one line."})
             return
         try:
-            created = services.create_po(user, po_body, today=bot.today())
+            created = services.create_po(user, po_body, today=bot.today(user))
         except DomainError as error:
             ack(response_action="errors", errors=field_errors(error, lambda pointer: block_for(pointer, rows)))
             return
