@@ -1,8 +1,8 @@
 """Time to Slack's HTTP answer at POST /slack/events, on the real app with its outbox worker.
 
-podesk's web app (podesk.wiring.build_web_app, pooled SQLite in a temp dir, or PostgreSQL) is served on 127.0.0.1
-by a threaded server, with the scheduler delivering the outbox beside it, as in `podesk serve`;
-the Slack Web API is the test suite's stand-in on another port. Signed requests, each on a new
+`podesk serve` runs in its own process exactly as a user starts it (gunicorn, 8 threads, the
+scheduler delivering the outbox beside the app) on a temporary SQLite file or an empty PostgreSQL
+database; the Slack Web API is the test suite's stand-in, in this process. Signed requests, each on a new
 connection as Slack's are: slash commands (`/po help`, a PO's card, `/po list pending`) and button
 clicks (Approve on a pending PO: a real decision, written with its outbox rows) — sequentially,
 then from 8 threads at once. Prints p50/p99 per kind and overall; the last line is
@@ -13,8 +13,11 @@ then from 8 threads at once. Prints p50/p99 per kind and overall; the last line 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -24,14 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from werkzeug.serving import make_server  # noqa: E402
-
-from core import outbox, services  # noqa: E402
-from core.config import Settings  # noqa: E402
+from core import services  # noqa: E402
 from core.db import bind, migrate, open_database  # noqa: E402
-from core.scheduler import Scheduler  # noqa: E402
 from core.services.users import add_user  # noqa: E402
-from podesk.wiring import build_web_app  # noqa: E402
 from tests.bot import payloads  # noqa: E402
 from tests.bot.signing import Signer  # noqa: E402
 from tests.bot.standin import SlackStandIn  # noqa: E402
@@ -103,6 +101,26 @@ def report(title: str, timed: list[tuple[str, float]]) -> float:
     return p(values, 0.99)
 
 
+def start_server(url: str, slack: SlackStandIn, port: int, no_worker: bool) -> subprocess.Popen:
+    """`podesk serve` with the bot over HTTP, its Web API at the stand-in; returns once it answers."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATABASE_URL": url, "PODESK_SECRET_KEY": "bench",
+           "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.api_url,
+           "PODESK_BASE_URL": "https://po.example.com", "PODESK_LOG_LEVEL": "WARNING",
+           "PODESK_SCHEDULER": "off" if no_worker else "on"}
+    root = Path(__file__).resolve().parent.parent
+    server = subprocess.Popen([sys.executable, "-m", "podesk", "serve", "--port", str(port)], env=env, cwd=root,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("podesk serve did not answer within 60 s")
+
+
 def concurrently(endpoint: str, batches: list[list[tuple[str, object]]]) -> list[tuple[str, float]]:
     """Send each batch from its own thread, all starting together; every (kind, ms)."""
     timed: list[tuple[str, float]] = []
@@ -129,7 +147,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--database-url", default=None,
                         help="an EMPTY PostgreSQL database to use instead of a temporary SQLite file")
-    parser.add_argument("--no-worker", action="store_true", help="leave the outbox undelivered (no scheduler beside the app)")
+    parser.add_argument("--no-worker", action="store_true", help="leave the outbox undelivered (PODESK_SCHEDULER=off)")
+    parser.add_argument("--port", type=int, default=5099)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -137,14 +156,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, SlackStandIn(token=TOKEN) as slack:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         pos = seed(url, slack, pairs * 2)
-        settings = Settings(database_url=url, secret_key="bench", slack_bot_token=TOKEN, slack_signing_secret=SECRET,
-                            slack_api_url=slack.api_url, base_url="https://po.example.com", rate_limit_per_minute=0)
-        server = make_server("127.0.0.1", 0, build_web_app(settings), threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        scheduler = Scheduler()
-        if not args.no_worker:
-            scheduler.start()  # delivers the outbox beside the app, as `podesk serve` does
-        endpoint = f"http://127.0.0.1:{server.server_port}/slack/events"
+        server = start_server(url, slack, args.port, args.no_worker)
+        endpoint = f"http://127.0.0.1:{args.port}/slack/events"
         signer = Signer(SECRET, response_urls=slack.response_url)
         try:
             for _ in range(20):  # warm-up: bolt's first request asks auth.test once
@@ -153,10 +166,11 @@ def main() -> None:
             seq_p99 = report("sequential", sequential)
             batches = [requests_for(signer, pos[pairs + i::args.threads]) for i in range(args.threads)]
             conc_p99 = report(f"{args.threads} concurrent", concurrently(endpoint, batches))
-            print(f"outbox after the runs: {outbox.health()}")
+            health = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{args.port}/api/v1/health", timeout=10).read())
+            print(f"outbox right after the runs: {health['outbox']}")
         finally:
-            scheduler.shutdown()
-            server.shutdown()
+            server.terminate()
+            server.wait(timeout=30)
         print(f"slack_ack_p99_ms={seq_p99:.1f} slack_ack_p99_ms_8={conc_p99:.1f}")
 
 
