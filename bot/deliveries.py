@@ -11,8 +11,8 @@ from typing import Any
 
 from bot.answers import NO_DASHBOARD, card_reply
 from bot.blocks.approval import approval_request_blocks, approval_text, decided_blocks, outcome_text, reminder_blocks
-from bot.blocks.card import card_text, po_card_blocks, quantity
-from bot.blocks.format import Reader, STATUS, escape, link, person, po_url, section
+from bot.blocks.card import card_text, quantity
+from bot.blocks.format import STATUS, Reader, escape, link, person, section
 from bot.blocks.home import home_blocks, stranger_home_blocks
 from bot.blocks.invoices import invoice_exception_blocks
 from bot.channel import SlackChannel

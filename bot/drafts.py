@@ -84,7 +84,7 @@ def read_sentence(parsed: NewPo, reader: Reader) -> Reading:
     reading = Reading(problems=[escape(p) for p in parsed.problems])
     vendor = _vendor(parsed.vendor, reading) if parsed.vendor else None
     if vendor:
-        reading.understood.insert(0, f"vendor *{escape(vendor['name'])}*")
+        reading.understood[:0] = [f"vendor *{escape(vendor['name'])}*"]
     currency = parsed.currency or (vendor or {}).get("currency") or queries.settings()["base_currency"]
     taken: set[str] = set()
     items = [made for n, line in enumerate(parsed.lines, start=1)

@@ -6,7 +6,7 @@ from core import queries, services
 from core.models import OutboxMessage, PurchaseOrder, SlackEvent
 from tests.bot import payloads
 from tests.bot.desk import Desk, buttons_of, text_of
-from tests.factories import line, po_body
+from tests.factories import po_body
 
 
 def replies(slack, channel="C0GENERAL"):
