@@ -225,7 +225,7 @@ def slack_socket(ctx: click.Context) -> None:
 @cli.command()
 @click.pass_context
 def worker(ctx: click.Context) -> None:
-    """The scheduler alone (ERP batches, outbox delivery), for the Procfile."""
+    """The scheduler alone (ERP batches, outbox delivery, approval reminders), for the Procfile."""
     from core.scheduler import run_forever
     from podesk.wiring import install_channels
 
