@@ -43,6 +43,7 @@ class Settings:
     rate_limit_per_minute: int = 1200
     batch_chunk_size: int = 100
     log_level: str = "INFO"
+    demo_slack_ids: str | None = None  # `podesk demo`: "email=Uxxxx,email=Uyyyy" links demo users to Slack
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | None = ".env") -> "Settings":
@@ -67,6 +68,7 @@ class Settings:
             ),
             batch_chunk_size=_int("PODESK_BATCH_CHUNK_SIZE", get("PODESK_BATCH_CHUNK_SIZE"), 100),
             log_level=(get("PODESK_LOG_LEVEL") or "INFO").upper(),
+            demo_slack_ids=get("PODESK_DEMO_SLACK_IDS") or None,
         )
 
     @property

@@ -8,8 +8,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from core import leases, outbox
-from core.services import batches
+from core import leases, outbox, reminders
+from core.services import batches, forget_slack_events
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +58,18 @@ def heartbeat() -> None:
         log.exception("heartbeat failed")
 
 
+def remind_approvers() -> None:
+    """Write due approval reminders (Slack DMs); a no-op where Slack is not configured."""
+    try:
+        reminders.send_approval_reminders(worker_name())
+        forget_slack_events()
+    except Exception:
+        log.exception("approval reminders failed")
+
+
 PERIODIC: list[PeriodicJob] = [
     PeriodicJob("batches", work_batches, 1.0),
     PeriodicJob("outbox", deliver_outbox, 5.0),
     PeriodicJob("heartbeat", heartbeat, 15.0),
+    PeriodicJob("reminders", remind_approvers, 300.0),
 ]

@@ -159,12 +159,15 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--db", "db_path", default="podesk-demo.db", show_default=True, help="SQLite file, recreated.")
 @click.option("--no-serve", is_flag=True, help="Seed the demo database and exit.")
+@click.option("--slack-id", "slack_ids", multiple=True, metavar="EMAIL=UXXXX",
+              help="Link a demo user to your Slack user (repeatable; adds to PODESK_DEMO_SLACK_IDS).")
 @click.pass_context
-def demo(ctx: click.Context, host: str, port: int, db_path: str, no_serve: bool) -> None:
+def demo(ctx: click.Context, host: str, port: int, db_path: str, no_serve: bool, slack_ids: tuple[str, ...]) -> None:
     """`serve` on a fresh demo database full of realistic data; prints the URL and an admin key."""
     from core.demo import seed
     from podesk.server import serve as run
 
+    links = _slack_links(_settings(ctx).demo_slack_ids, slack_ids)
     path = Path(db_path).resolve()
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
@@ -172,6 +175,8 @@ def demo(ctx: click.Context, host: str, port: int, db_path: str, no_serve: bool)
     db = _open(settings)
     migrate(db)
     made = seed()
+    for email, slack_id in links:
+        _link_demo_user(email, slack_id)
     db.close()
     click.echo(f"podesk demo: http://{host}:{port}/  (database {path})")
     click.echo(f"API docs:    http://{host}:{port}/api/v1/openapi.json")
@@ -182,10 +187,45 @@ def demo(ctx: click.Context, host: str, port: int, db_path: str, no_serve: bool)
         run(settings, host, port)
 
 
+def _slack_links(configured: str | None, given: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(email, Slack id) pairs from PODESK_DEMO_SLACK_IDS ("a@x=U1,b@x=U2") and --slack-id flags."""
+    pairs = [p.strip() for p in (configured or "").split(",") if p.strip()] + [g.strip() for g in given]
+    links = []
+    for pair in pairs:
+        email, _, slack_id = pair.partition("=")
+        if not email.strip() or not slack_id.strip():
+            _fail(f"--slack-id and PODESK_DEMO_SLACK_IDS take EMAIL=UXXXX pairs, not {pair!r}")
+        links.append((email.strip(), slack_id.strip()))
+    return links
+
+
+def _link_demo_user(email: str, slack_id: str) -> None:
+    from core import queries, services
+
+    user = queries.user_by_email(email)
+    if user is None:
+        _fail(f"no demo user has the email {email} (they are asha, ravi, priya, omar and vera @example.com)")
+    _run_domain(services.link_slack_id, user, slack_id)
+    click.echo(f"linked {email} to Slack user {slack_id}")
+
+
+@cli.command("slack-socket")
+@click.pass_context
+def slack_socket(ctx: click.Context) -> None:
+    """The Slack bot over Socket Mode (SLACK_APP_TOKEN), for a machine with no public URL."""
+    from podesk.slack import run_socket_mode
+
+    settings = _settings(ctx)
+    if not (settings.slack_bot_token and settings.slack_app_token):
+        _fail("slack-socket needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN (xapp-…) in the environment")
+    migrate(_open(settings, pooled=True))
+    run_socket_mode(settings)
+
+
 @cli.command()
 @click.pass_context
 def worker(ctx: click.Context) -> None:
-    """The scheduler alone (ERP batches, outbox delivery), for the Procfile."""
+    """The scheduler alone (ERP batches, outbox delivery, approval reminders), for the Procfile."""
     from core.scheduler import run_forever
     from podesk.wiring import install_channels
 

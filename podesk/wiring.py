@@ -14,13 +14,18 @@ if TYPE_CHECKING:
 def install_channels(settings: Settings) -> list[str]:
     """Register the outbox channel of every outside service this deployment is configured for;
     returns their kinds. Messages for a kind are only written when its channel is registered."""
-    return []
+    from podesk import slack
+
+    return ["slack"] if slack.install_channel(settings) else []
 
 
 def build_web_app(settings: Settings, *, db: "Database | None" = None,
                   scheduler_running: Callable[[], bool] | None = None) -> "Flask":
     """The web app with every face this deployment has (the API always)."""
+    from podesk import slack
     from web import create_app
 
     install_channels(settings)
-    return create_app(settings, db=db, scheduler_running=scheduler_running)
+    app = create_app(settings, db=db, scheduler_running=scheduler_running)
+    slack.mount(app, settings)
+    return app

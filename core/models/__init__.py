@@ -372,6 +372,7 @@ class AuditEvent(BaseModel):
 # registers them, and ALL_MODELS (every table, for tests that empty the database) finds them.
 from core.models.outbox import *  # noqa: E402,F401,F403
 from core.models.auth import *  # noqa: E402,F401,F403
+from core.models.slack import *  # noqa: E402,F401,F403
 
 
 def _all_models() -> tuple[type[BaseModel], ...]:

@@ -29,6 +29,7 @@ from core.queries._lookup import (
 )
 from core.queries._purchase_orders import events as po_events, purchase_order, purchase_orders
 from core.queries._sessions import session_user
+from core.queries._slack import po_id_by_number, slack_message, slack_messages
 from core.queries._reference import (
     dimension,
     dimensions,
@@ -46,7 +47,7 @@ __all__ = [
     "PoFilter", "all_waiting", "batch", "batch_results", "batches", "closest_po_numbers", "count_open_exceptions",
     "counts_by_status", "database_ok", "dimension", "dimensions", "find_skus", "find_vendors", "get_dimension",
     "get_sku", "get_vendor", "invoice", "invoices", "open_exceptions", "open_pos_of", "outbox_health", "po_card",
-    "po_events", "purchase_order", "purchase_orders", "receipt", "receipts", "recent_batches", "scheduler_alive", "session_user",
-    "settings", "sku", "skus", "spend_by_vendor", "user", "user_by_email", "user_by_slack_id", "user_for_api_key",
+    "po_events", "po_id_by_number", "purchase_order", "purchase_orders", "receipt", "receipts", "recent_batches", "scheduler_alive", "session_user",
+    "settings", "sku", "skus", "slack_message", "slack_messages", "spend_by_vendor", "user", "user_by_email", "user_by_slack_id", "user_for_api_key",
     "vendor", "vendors", "waiting_for",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from core import audit, events
 from core.db import database
-from core.errors import AlreadyDecided, IncompletePo, InvalidTransition, NotOwner, NotYourApproval, PoHasActivity, SelfApproval
+from core.errors import AlreadyDecided, IncompletePo, InvalidTransition, NotOwner, NotYourApproval, PoHasActivity, SelfApproval, not_found
 from core.fields import utcnow
 from core.models import PoLine, PurchaseOrder, User
 from core.rules import lifecycle as transitions
@@ -92,6 +92,23 @@ def _current_level(po: PurchaseOrder, actor: User, asked_level: int | None) -> _
             raise AlreadyDecided(last.level, last.decision, last.decided_by_id, last.decided_by_name, last.decided_at, po.status)
         raise NotYourApproval(current.level, current.approvers)
     return current
+
+
+def check_decision(actor: User, po_id: int, *, level: int | None = None) -> None:
+    """Raise what approving or rejecting would raise for `actor` now (role, own PO, not their level,
+    already decided), without changing anything: a face asks before it opens a form."""
+    require_role(actor, Role.approver, "deciding purchase orders")
+    values = args(ApproveBody, level=level)
+    po = PurchaseOrder.get_or_none(PurchaseOrder.id == po_id)
+    if po is None:
+        raise not_found("purchase order", po_id)
+    if po.status != PoStatus.pending_approval:
+        levels = _approvals.load_levels(po.id)
+        shown = next((l for l in levels if l.level == values.get("level")), None)
+        if shown is not None and shown.decision is not None:
+            raise AlreadyDecided(shown.level, shown.decision, shown.decided_by_id, shown.decided_by_name, shown.decided_at, po.status)
+        raise InvalidTransition("decide", po.status)
+    _current_level(po, actor, values.get("level"))
 
 
 def approve_po(actor: User, po_id: int, *, level: int | None = None, comment: str | None = None,

@@ -1,0 +1,12 @@
+"""Modal submissions (view_submission)."""
+from slack_bolt import App
+
+from bot.context import Bot
+from bot.listeners.views import new_po, receive, reject
+
+
+def register(app: App, bot: Bot) -> None:
+    """The new PO, receipt and rejection forms."""
+    new_po.register(app, bot)
+    receive.register(app, bot)
+    reject.register(app, bot)
