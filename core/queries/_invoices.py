@@ -20,6 +20,7 @@ def _header(row: dict[str, Any]) -> dict[str, Any]:
         "override": row["override"], "reasons": row["reasons"] or [],
         "subtotal": round_amount(row["subtotal"], cur), "tax_total": round_amount(row["tax_total"], cur),
         "total": round_amount(row["total"], cur), "created_at": row["created_at"], "updated_at": row["updated_at"],
+        "exported_at": row["exported_at"], "export_id": row["export_id"], "export_url": row["export_url"],
     }
 
 
