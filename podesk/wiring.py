@@ -14,7 +14,14 @@ if TYPE_CHECKING:
 def install_channels(settings: Settings) -> list[str]:
     """Register the outbox channel of every outside service this deployment is configured for;
     returns their kinds. Messages for a kind are only written when its channel is registered."""
-    return []
+    from core import outbox
+    from core.channels.email import EmailChannel
+
+    kinds = []
+    if settings.smtp_url:  # without it, sending a PO answers 409 mail_not_configured
+        outbox.register("email", EmailChannel(settings.smtp_url, settings.resolved_mail_from), outbox.DAY_POLICY)
+        kinds.append("email")
+    return kinds
 
 
 def build_web_app(settings: Settings, *, db: "Database | None" = None,

@@ -20,7 +20,7 @@ def up(migrator, db):
     class PoEmail(BaseModel):
         id = AutoField()
         po = ForeignKeyField(PurchaseOrder, on_delete="CASCADE", index=False)
-        token = CharField(max_length=32, unique=True)
+        outbox_key = CharField(max_length=200, unique=True)
         recipients = TextField()
         subject = CharField(max_length=255)
         body = TextField()

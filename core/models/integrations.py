@@ -13,12 +13,12 @@ __all__ = ["PoEmail", "Webhook", "WebhookDelivery", "WebhookEvent"]
 class PoEmail(BaseModel):
     """A PO sent to a vendor: what was sent (the PDF's values as of sending) and to whom.
 
-    Delivery is the outbox's row `email:<token>`; its status is the email's status.
+    Delivery is the outbox row `outbox_key`: its attempts and errors are the email's.
     """
 
     id = AutoField()
     po = ForeignKeyField(PurchaseOrder, backref="emails", on_delete="CASCADE", index=False)
-    token = CharField(max_length=32, unique=True)  # the outbox key and the Message-ID are made from it
+    outbox_key = CharField(max_length=200, unique=True)  # its delivery; the Message-ID is made from it too
     recipients = JSONTextField()  # {"to": [...], "cc": [...], "bcc": [...]}
     subject = CharField(max_length=255)
     body = TextField()

@@ -50,3 +50,9 @@ __all__ = [
     "settings", "sku", "skus", "spend_by_vendor", "user", "user_by_email", "user_by_slack_id", "user_for_api_key",
     "vendor", "vendors", "waiting_for",
 ]
+from core.queries._documents import email_pdf, po_pdf  # noqa: E402
+
+__all__ += ["email_pdf", "po_pdf"]
+from core.queries._emails import po_email, po_emails  # noqa: E402
+
+__all__ += ["po_email", "po_emails"]

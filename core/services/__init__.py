@@ -24,6 +24,7 @@ from core.services.reference import (
     update_sku,
     update_vendor,
 )
+from core.services.sending import send_po
 from core.services.settings import update_settings
 from core.services.sessions import SignedIn, check_sign_in_link, issue_sign_in_link, redeem_sign_in_link, sign_in
 from core.services.users import add_user, create_api_key, link_slack_id, revoke_api_key, set_active, set_password, set_preferences
@@ -35,3 +36,4 @@ __all__ = [
     "SignedIn", "check_sign_in_link", "issue_sign_in_link", "redeem_sign_in_link", "set_active", "sign_in",
     "set_password", "set_preferences", "submit_po", "update_dimension", "update_po", "update_settings", "update_sku", "update_vendor",
 ]
+__all__ += ["send_po"]
