@@ -56,3 +56,6 @@ __all__ += ["email_pdf", "po_pdf"]
 from core.queries._emails import po_email, po_emails  # noqa: E402
 
 __all__ += ["po_email", "po_emails"]
+from core.queries._webhooks import webhook, webhook_deliveries, webhooks  # noqa: E402
+
+__all__ += ["webhook", "webhook_deliveries", "webhooks"]

@@ -25,6 +25,7 @@ from core.services.reference import (
     update_vendor,
 )
 from core.services.sending import send_po
+from core.services.webhooks import create_webhook, delete_webhook
 from core.services.settings import update_settings
 from core.services.sessions import SignedIn, check_sign_in_link, issue_sign_in_link, redeem_sign_in_link, sign_in
 from core.services.users import add_user, create_api_key, link_slack_id, revoke_api_key, set_active, set_password, set_preferences
@@ -36,4 +37,4 @@ __all__ = [
     "SignedIn", "check_sign_in_link", "issue_sign_in_link", "redeem_sign_in_link", "set_active", "sign_in",
     "set_password", "set_preferences", "submit_po", "update_dimension", "update_po", "update_settings", "update_sku", "update_vendor",
 ]
-__all__ += ["send_po"]
+__all__ += ["create_webhook", "delete_webhook", "send_po"]
