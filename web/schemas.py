@@ -276,7 +276,7 @@ class Invoice(InvoiceSummary):
 
 
 class InvoiceList(Out):
-    data: list[InvoiceSummary]
+    data: list[Invoice]
     meta: ListMeta
 
 

@@ -59,3 +59,6 @@ __all__ += ["po_email", "po_emails"]
 from core.queries._webhooks import webhook, webhook_deliveries, webhooks  # noqa: E402
 
 __all__ += ["webhook", "webhook_deliveries", "webhooks"]
+from core.queries._export import invoices_csv  # noqa: E402
+
+__all__ += ["invoices_csv"]

@@ -139,3 +139,7 @@ class MarkExported(Strict):
 
     export_id: Annotated[text(255, nullable=False), Field(description="the ERP's id of the booking")]
     export_url: Annotated[web_url(nullable=True), Field(description="a link to it in the ERP")] = None
+
+
+class MarkUnexported(Strict):
+    """POST /invoices/{id}/mark-unexported (no fields; an empty body is fine)."""

@@ -24,6 +24,7 @@ from core.services.reference import (
     update_sku,
     update_vendor,
 )
+from core.services.exports import mark_invoice_exported, mark_invoice_unexported
 from core.services.sending import send_po
 from core.services.webhooks import create_webhook, delete_webhook
 from core.services.settings import update_settings
@@ -37,4 +38,4 @@ __all__ = [
     "SignedIn", "check_sign_in_link", "issue_sign_in_link", "redeem_sign_in_link", "set_active", "sign_in",
     "set_password", "set_preferences", "submit_po", "update_dimension", "update_po", "update_settings", "update_sku", "update_vendor",
 ]
-__all__ += ["create_webhook", "delete_webhook", "send_po"]
+__all__ += ["create_webhook", "delete_webhook", "mark_invoice_exported", "mark_invoice_unexported", "send_po"]
