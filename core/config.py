@@ -28,6 +28,20 @@ def _int(name: str, value: str | None, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, got {value!r}") from None
 
 
+def _smtp_url(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)  # the message never repeats the URL: it may hold a password
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError("PODESK_SMTP_URL must look like smtp://[user:password@]host[:port] or smtps://…")
+    try:
+        parts.port
+    except ValueError:
+        raise ValueError("PODESK_SMTP_URL has a port that is not a number") from None
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything podesk reads from its environment; built once per process and passed in."""
@@ -63,7 +77,7 @@ class Settings:
             slack_app_token=get("SLACK_APP_TOKEN") or None,
             slack_api_url=get("SLACK_API_URL") or None,
             base_url=(get("PODESK_BASE_URL") or "").rstrip("/") or None,
-            smtp_url=(get("PODESK_SMTP_URL") or "").strip() or None,
+            smtp_url=_smtp_url(get("PODESK_SMTP_URL")),
             mail_from=(get("PODESK_MAIL_FROM") or "").strip() or None,
             scheduler=_flag(get("PODESK_SCHEDULER"), True),
             db_pool_size=_int("PODESK_DB_POOL_SIZE", get("PODESK_DB_POOL_SIZE"), 20),

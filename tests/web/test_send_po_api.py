@@ -208,3 +208,11 @@ def test_an_email_is_found_only_under_its_own_po(api, people, mail_configured):
     assert api.as_(people.viewer).get(f"/purchase-orders/{other['id']}/emails/{email['id']}").status_code == 404
     assert api.as_(people.viewer).get(f"/purchase-orders/{other['id']}/emails/{email['id']}/pdf").status_code == 404
     assert PoEmail.select().count() == 1
+
+
+def test_the_same_person_named_twice_gets_one_copy(api, people, mail_configured):
+    po = approved_po(api, people.requester)
+    email = api.as_(people.requester).post(f"/purchase-orders/{po['id']}/send", json={
+        "to": ["sales@boltnut.example", "Sales@boltnut.example"], "cc": ["sales@boltnut.example", "ap@boltnut.example"],
+        "bcc": ["ap@boltnut.example"]}).json["email"]
+    assert (email["to"], email["cc"], email["bcc"]) == (["sales@boltnut.example"], ["ap@boltnut.example"], [])
