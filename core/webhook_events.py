@@ -9,15 +9,19 @@ and events that arrive late or are replayed still tell a true history.
 from __future__ import annotations
 
 import json
+import threading
 import uuid
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
 from core import events, outbox
+from core.db import database, is_postgres
 from core.fields import json_default
 from core.models import Webhook, WebhookDelivery, WebhookEvent
 
 WEBHOOK = "webhook"
+_memo = threading.local()
 
 
 def webhook_ordering(webhook_id: int, po_id: int | None) -> str | None:
@@ -38,12 +42,29 @@ def _resource(event: events.DomainEvent) -> dict[str, Any]:
     return queries.purchase_order(event.po_id)
 
 
+def _subscriptions() -> list[tuple[int, list[str]]]:
+    """Every webhook's events, read once per transaction (an ERP batch publishes hundreds of events).
+
+    On PostgreSQL the rows are share-locked (FOR KEY SHARE) until the transaction ends: a webhook
+    deleted meanwhile waits for it, rather than vanishing between this read and its deliveries' insert.
+    """
+    transactions = database.obj._state.transactions
+    outermost = transactions[0] if transactions else None
+    cached = getattr(_memo, "entry", None)
+    if outermost is not None and cached is not None and cached[0]() is outermost:
+        return cached[1]
+    query = Webhook.select(Webhook.id, Webhook.events).order_by(Webhook.id)
+    found = [(hook.id, hook.events) for hook in (query.for_update("FOR KEY SHARE") if is_postgres() else query)]
+    _memo.entry = (weakref.ref(outermost), found) if outermost is not None else None
+    return found
+
+
 def record(event: events.DomainEvent) -> None:
     """Write the deliveries `event` calls for (inside the publishing transaction); none if nobody listens."""
     name = events.WEBHOOK_EVENTS.get(event.name)
     if name is None:
         return
-    listening = [hook.id for hook in Webhook.select(Webhook.id, Webhook.events).order_by(Webhook.id) if name in hook.events]
+    listening = [hook_id for hook_id, names in _subscriptions() if name in names]
     if not listening:
         return
     event_id = f"evt_{uuid.uuid4().hex}"

@@ -48,6 +48,9 @@ class _Handler:
 
     async def handle_DATA(self, server, session, envelope):
         with self.server.lock:
+            self.server.data_commands += 1
+            if self.server.defer_every and self.server.data_commands % self.server.defer_every == 0:
+                return "451 4.3.0 busy, try again later"
             self.server.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content,
                                                  encrypted=session.ssl is not None))
             self.server.arrived.notify_all()
@@ -62,7 +65,9 @@ class MailServer:
         self.port = port or free_port()
         self.login = login
         self.tls_context = tls_context
-        self.refuse: set[str] = set()
+        self.refuse: set[str] = set()  # recipients refused for good (550)
+        self.defer_every = 0  # answer every n-th message "451 try again later" (0: never)
+        self.data_commands = 0
         self.received: list[Received] = []
         self.logins: list[tuple[str, str]] = []
         self.lock = threading.Lock()

@@ -22,6 +22,8 @@ class _Handler(BaseHTTPRequestHandler):
         with receiver.lock:
             receiver.requests.append(Request(self.path, dict(self.headers.items()), body))
             status = receiver.script.pop(0) if receiver.script else receiver.default_status
+            if receiver.fail_every and len(receiver.requests) % receiver.fail_every == 0:
+                status = 503
             receiver.changed.notify_all()
         if receiver.hanging.is_set():
             receiver.released.wait(30)  # until the test lets go (stop() does)
@@ -44,6 +46,7 @@ class Receiver:
     def __init__(self, *script: int, default_status: int = 200):
         self.script = list(script)
         self.default_status = default_status
+        self.fail_every = 0  # answer every n-th request 503 (0: never)
         self.requests: list[Request] = []
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)

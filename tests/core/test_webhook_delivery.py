@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from core import outbox
+from core import outbox, services
 from core.channels.webhook import WebhookChannel
 from core.models import OutboxMessage, WebhookEvent
 from core.services import batches
-from tests.factories import line
+from tests.factories import line, make_vendor
 from tests.integrations import approved_po, later
 from tests.receiver import Receiver
 
@@ -187,3 +187,29 @@ def test_receipts_invoices_and_batches_arrive_as_the_api_shows_them(api, people,
     assert by_type["receipt.recorded"] == receipt.json["receipt"]
     assert by_type["invoice.matched"] == invoice.json
     assert by_type["batch.completed"] == api.as_(people.admin).get(f"/batches/{accepted.json['batch_id']}").json
+
+
+def test_an_erp_batch_reads_the_subscriptions_once_not_once_per_event(api, people):
+    from playhouse.test_utils import count_queries
+
+    api.as_(people.admin).post("/webhooks", json={"url": "https://erp.example.com/hook", "events": ["invoice.matched"]})
+    vendor, admin = make_vendor(), people.admin.user
+
+    def statements(batch: str) -> int:
+        body = {"purchase_orders": [{"external_id": f"ERP-{batch}-{i}", "po_type": "goods", "matching": "two_way", "status": "approved",
+                                     "vendor_id": vendor.id, "description": "Restock", "payment_terms": "Net 30",
+                                     "line_items": [{"identifier": "x", "quantity": 1, "rate": 1}]} for i in range(5)]}
+        queued, _ = services.enqueue_batch(admin, body, chunk_size=10)
+        with count_queries() as counter:
+            while batches.work_chunk("test"):
+                pass
+        assert api.as_(people.admin).get(f"/batches/{queued.id}").json["succeeded"] == 5
+        return counter.count
+
+    without = statements("a")  # no webhook channel in this process: no subscription is read
+    outbox.register("webhook", WebhookChannel(), outbox.DAY_POLICY)
+    try:
+        with_channel = statements("b")  # 11 events: created and approved for each PO, batch.completed
+    finally:
+        outbox.unregister("webhook")
+    assert with_channel - without == 1
