@@ -5,11 +5,12 @@ import secrets
 from typing import Any
 
 from core import audit
-from core.db import database
+from core.db import database, is_postgres
+from core.errors import not_found
 from core.models import OutboxMessage, User, Webhook, WebhookDelivery
 from core.schemas.integrations import WebhookCreate
 from core.services._access import require_role
-from core.services._common import get_locked, parsed
+from core.services._common import parsed
 from core.types import Role
 
 SECRET_PREFIX = "whsec_"
@@ -32,7 +33,12 @@ def delete_webhook(actor: User, webhook_id: int) -> None:
     """Stop telling the webhook anything: its deliveries not yet made are dropped with it."""
     require_role(actor, Role.admin, "managing webhooks")
     with database.atomic():
-        webhook = get_locked(Webhook, webhook_id, "webhook")
+        # FOR UPDATE (not the usual NO KEY UPDATE): it waits for every transaction that is writing
+        # deliveries for this webhook (they hold KEY SHARE, core/webhook_events.py) and keeps new ones out.
+        query = Webhook.select().where(Webhook.id == webhook_id)
+        webhook = (query.for_update() if is_postgres() else query).first()
+        if webhook is None:
+            raise not_found("webhook", webhook_id)
         keys = WebhookDelivery.select(WebhookDelivery.outbox_key).where(WebhookDelivery.webhook == webhook.id)
         OutboxMessage.delete().where(OutboxMessage.key.in_(keys)).execute()
         webhook.delete_instance()  # its deliveries go with it (ON DELETE CASCADE)

@@ -213,3 +213,39 @@ def test_an_erp_batch_reads_the_subscriptions_once_not_once_per_event(api, peopl
     finally:
         outbox.unregister("webhook")
     assert with_channel - without == 1
+
+
+def readme_receiver(secret: str):
+    """The receiver the README shows, as written there, with this secret."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    code = next(block for block in readme.split("```python\n")[1:] if "def podesk_event" in block).split("```")[0]
+    assert len([l for l in code.splitlines() if l.strip()]) <= 14
+    namespace: dict = {"__name__": "__main__"}  # as if run as a script
+    exec(code.replace('b"whsec_..."', repr(secret.encode())), namespace)  # noqa: S102 (our own README)
+    return namespace["app"]
+
+
+def test_the_readme_receiver_accepts_podesks_deliveries_and_refuses_forgeries(api, people, channel):
+    from werkzeug.serving import make_server
+
+    apps: dict[str, object] = {}  # each webhook's secret is known only once it exists: its app is set then
+    servers = {name: make_server("127.0.0.1", 0, lambda environ, start, name=name: apps[name](environ, start), threaded=True)
+               for name in ("genuine", "other_secret")}
+    for server in servers.values():
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        hooks = {name: subscribe(api, people, f"http://127.0.0.1:{server.server_port}/podesk", "po.created")
+                 for name, server in servers.items()}
+        apps["genuine"] = readme_receiver(hooks["genuine"]["secret"])
+        apps["other_secret"] = readme_receiver(hooks["genuine"]["secret"] + "x")  # podesk signs with the other webhook's
+        approved_po(api, people.requester)
+        report = outbox.deliver_due("test")
+        assert (report.delivered, report.retrying) == (1, 1)
+        [accepted], [refused] = deliveries(api, people, hooks["genuine"]), deliveries(api, people, hooks["other_secret"])
+        assert (accepted["status"], accepted["last_status_code"]) == ("delivered", 204)
+        assert (refused["status"], refused["last_status_code"]) == ("failed", 400)
+    finally:
+        for server in servers.values():
+            server.shutdown()
