@@ -9,6 +9,12 @@ from core.errors import not_found
 from core.models import OutboxMessage, PoEmail, User
 from core.queries._params import Args, Reader
 from core.queries._purchase_orders import get_po
+from core.services.sending import draft
+
+
+def email_draft(po_id: int, locale: str | None = None) -> dict[str, Any]:
+    """A new email of the PO as a send form (Slack's modal, the dashboard) prefills it: {to, cc, bcc, subject, body}."""
+    return draft(po_id, locale)
 
 
 def _status(email: PoEmail, row: OutboxMessage | None) -> str:

@@ -12,9 +12,9 @@ from typing import Any, Iterable
 
 from core import audit, outbox
 from core.db import database
-from core.errors import MailNotConfigured, PoNotOpen
+from core.errors import MailNotConfigured, PoNotOpen, not_found
 from core.fields import utcnow
-from core.models import PoEmail, PurchaseOrder, User
+from core.models import PoEmail, PurchaseOrder, User, Vendor
 from core.money import format_money
 from core.rules.templates import fill
 from core.schemas.integrations import SendPoBody
@@ -55,6 +55,16 @@ def _texts(po: PurchaseOrder, total: str, settings: AppSettings, subject: str | 
     if len(filled) > SUBJECT_MAX:
         filled = filled[:SUBJECT_MAX - 1] + "…"
     return filled, fill(body or settings.po_email_body, values)
+
+
+def draft(po_id: int, locale: str | None = None) -> dict[str, Any]:
+    """What a send form starts with: the vendor's address in `to`, the settings' subject and body filled in."""
+    po = PurchaseOrder.get_or_none(PurchaseOrder.id == po_id)
+    if po is None:
+        raise not_found("purchase order", po_id)
+    vendor_email = Vendor.select(Vendor.email).where(Vendor.id == po.vendor_id).scalar() if po.vendor_id else None
+    subject, body = _texts(po, format_money(po.total, po.currency, locale or DEFAULT_LOCALE), get_settings(), None, None)
+    return {"to": [vendor_email] if vendor_email else [], "cc": [], "bcc": [], "subject": subject, "body": body}
 
 
 def send_po(actor: User, po_id: int, *, to: Iterable[str], cc: Iterable[str] = (), bcc: Iterable[str] = (),

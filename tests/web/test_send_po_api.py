@@ -216,3 +216,13 @@ def test_the_same_person_named_twice_gets_one_copy(api, people, mail_configured)
         "to": ["sales@boltnut.example", "Sales@boltnut.example"], "cc": ["sales@boltnut.example", "ap@boltnut.example"],
         "bcc": ["ap@boltnut.example"]}).json["email"]
     assert (email["to"], email["cc"], email["bcc"]) == (["sales@boltnut.example"], ["ap@boltnut.example"], [])
+
+
+def test_a_send_form_starts_from_the_vendors_address_and_the_filled_in_templates(api, people, company):
+    from core import queries
+
+    po = approved_po(api, people.requester, lines=[line("Bolts", 100, 10, tax_rate=18)])
+    assert queries.email_draft(po["id"]) == {
+        "to": ["sales@boltnut.example"], "cc": [], "bcc": [], "subject": f"Purchase order {po['po_number']}",
+        "body": f"Hello,\n\nPlease find attached our purchase order {po['po_number']} for ₹1,180.00.\n\nKind regards,\nAcme Industries Pvt Ltd"}
+    assert queries.email_draft(po["id"], "en_US")["body"].count("₹1,180.00") == 1
