@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
@@ -27,6 +28,20 @@ def _int(name: str, value: str | None, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, got {value!r}") from None
 
 
+def _smtp_url(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)  # the message never repeats the URL: it may hold a password
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError("PODESK_SMTP_URL must look like smtp://[user:password@]host[:port] or smtps://…")
+    try:
+        parts.port
+    except ValueError:
+        raise ValueError("PODESK_SMTP_URL has a port that is not a number") from None
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything podesk reads from its environment; built once per process and passed in."""
@@ -38,6 +53,8 @@ class Settings:
     slack_app_token: str | None = field(default=None, repr=False)
     slack_api_url: str | None = None
     base_url: str | None = None
+    smtp_url: str | None = field(default=None, repr=False)  # may hold a password
+    mail_from: str | None = None
     scheduler: bool = True
     db_pool_size: int = 20
     rate_limit_per_minute: int = 1200
@@ -61,6 +78,8 @@ class Settings:
             slack_app_token=get("SLACK_APP_TOKEN") or None,
             slack_api_url=get("SLACK_API_URL") or None,
             base_url=(get("PODESK_BASE_URL") or "").rstrip("/") or None,
+            smtp_url=_smtp_url(get("PODESK_SMTP_URL")),
+            mail_from=(get("PODESK_MAIL_FROM") or "").strip() or None,
             scheduler=_flag(get("PODESK_SCHEDULER"), True),
             db_pool_size=_int("PODESK_DB_POOL_SIZE", get("PODESK_DB_POOL_SIZE"), 20),
             rate_limit_per_minute=_int(
@@ -75,6 +94,14 @@ class Settings:
     def slack_enabled(self) -> bool:
         """True when the Slack bot can run: a bot token, and a signing secret (HTTP) or an app token (Socket Mode)."""
         return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+
+    @property
+    def resolved_mail_from(self) -> str:
+        """The From address of emails: PODESK_MAIL_FROM, else podesk@ the host of PODESK_BASE_URL (or localhost)."""
+        if self.mail_from:
+            return self.mail_from
+        host = urlsplit(self.base_url).hostname if self.base_url else None
+        return f"podesk@{host or 'localhost'}"
 
     def with_overrides(self, **changes) -> "Settings":
         """A copy with some values replaced (command-line flags win over the environment)."""

@@ -26,10 +26,11 @@ PEOPLE = (
 )
 VENDORS = (
     {"name": "Acme Tools", "external_id": "V-1001", "email": "orders@acme.example", "gstin": "29AABCA1234B1ZD",
-     "currency": "INR", "payment_terms": "Net 30"},
+     "currency": "INR", "payment_terms": "Net 30", "address": "Plot 14, Peenya Industrial Area\nBengaluru 560058"},
     {"name": "Globex Supplies", "external_id": "V-1002", "email": "sales@globex.example", "currency": "USD",
      "payment_terms": "Net 45"},
-    {"name": "Tokyo Parts KK", "external_id": "V-1003", "currency": "JPY", "payment_terms": "Net 60"},
+    {"name": "Tokyo Parts KK", "external_id": "V-1003", "currency": "JPY", "payment_terms": "Net 60",
+     "address": "東京都大田区蒲田5-1-1\nTokyo 144-0052, Japan"},
     {"name": "Gulf Trading Co", "external_id": "V-1004", "currency": "KWD", "payment_terms": "Net 30"},
     {"name": "Initech Services", "external_id": "V-1005", "gstin": "27AAECG5678K1Z1", "currency": "INR",
      "payment_terms": "Net 15"},
@@ -176,7 +177,9 @@ def seed(today: dt.date | None = None) -> Demo:
     services.create_skus(admin, {"skus": [{"code": c, "name": n, "unit": u, "default_rate": r} for c, n, u, r in SKUS]})
     for dim_type, erp_id, name in DIMENSIONS:
         services.create_dimension(admin, {"type": dim_type, "erp_dimension_id": erp_id, "name": name})
-    services.update_settings(admin, {"price_tolerance_pct": "2", "price_tolerance_abs": "1", "over_receipt_tolerance_pct": "5",
+    services.update_settings(admin, {"company_name": "Podesk Demo Manufacturing Pvt Ltd",
+                                     "company_address": "42 MG Road\nBengaluru 560001\nGSTIN 29ABCDE1234F1Z5",
+                                     "price_tolerance_pct": "2", "price_tolerance_abs": "1", "over_receipt_tolerance_pct": "5",
                                      "approval_levels": [
         {"min_total": "50000", "approvers": ["approver"]},
         {"min_total": "500000", "approvers": [users["omar@example.com"].id]},

@@ -212,6 +212,32 @@ class InvoiceNotAcceptable(Conflict):
         super().__init__([Problem("invalid_transition", f"only an invoice with exceptions can be accepted (this one is {match_status})")])
 
 
+class MailNotConfigured(Conflict):
+    """Nothing can be emailed: this deployment has no SMTP server (PODESK_SMTP_URL)."""
+
+    def __init__(self):
+        super().__init__([Problem("mail_not_configured", "this podesk has no mail server to send through (PODESK_SMTP_URL is not set); "
+                                  "ask whoever runs it to configure one")])
+
+
+class InvoiceNotMatched(Conflict):
+    """Only a matched invoice (accepted exceptions included) is ready to book in the ERP."""
+
+    def __init__(self, match_status: str):
+        self.match_status = match_status
+        super().__init__([Problem("invoice_not_matched", f"only a matched invoice can be exported (this one is {match_status}); "
+                                  "resolve or accept its exceptions first")])
+
+
+class AlreadyExported(Conflict):
+    """The invoice was already booked in the ERP: exporting it again would book it twice."""
+
+    def __init__(self, export_id: str, exported_at: dt.datetime):
+        self.export_id, self.exported_at = export_id, exported_at
+        super().__init__([Problem("already_exported", f"this invoice was already exported as {export_id!r} on "
+                                  f"{exported_at:%Y-%m-%d %H:%M} UTC; mark it unexported first if that booking was undone")])
+
+
 class WrongCredentials(DomainError):
     """A dashboard sign-in that failed; it never says whether the email belongs to anyone."""
 

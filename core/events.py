@@ -55,3 +55,19 @@ def publish(event: DomainEvent) -> None:
     notifications.handle(event)
     for handler in list(_handlers):
         handler(event)
+
+
+# The events webhooks may subscribe to (api.md), by the domain event each one is.
+WEBHOOK_EVENTS = {
+    PO_CREATED: "po.created",
+    PO_SUBMITTED: "po.submitted",
+    PO_APPROVED: "po.approved",
+    PO_REJECTED: "po.rejected",
+    PO_CANCELLED: "po.cancelled",
+    PO_CLOSED: "po.closed",
+    RECEIPT_RECORDED: "receipt.recorded",
+    INVOICE_MATCHED: "invoice.matched",
+    INVOICE_EXCEPTION: "invoice.exception",
+    INVOICE_EXCEPTION_ACCEPTED: "invoice.accepted",
+    BATCH_COMPLETED: "batch.completed",
+}

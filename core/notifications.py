@@ -11,10 +11,13 @@ Slack message payloads (`type`):
   request of that level in place (the decision, who, when; no more buttons).
 - `requester_update` {po_id, user_id, what}: tell the requester (what: level_approved, approved, rejected).
 - `invoice_exception` {po_id, invoice_id, user_id}: tell the requester an invoice did not match.
+
+Webhook messages (kind `"webhook"`): one per webhook subscribed to the event's api.md name, keyed
+`webhook:<webhook id>:<event id>`, ordered per webhook and PO (see core/webhook_events.py).
 """
 from __future__ import annotations
 
-from core import events, outbox
+from core import events, outbox, webhook_events
 from core.models import PurchaseOrder
 
 SLACK = "slack"
@@ -77,3 +80,5 @@ def handle(event: events.DomainEvent) -> None:
     """Write the outbox messages `event` calls for (inside the publishing transaction)."""
     if event.po_id is not None and outbox.enabled(SLACK):
         _slack_messages(event)
+    if outbox.enabled(webhook_events.WEBHOOK):  # one row per subscribed webhook (core/webhook_events.py)
+        webhook_events.record(event)

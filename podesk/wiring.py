@@ -14,9 +14,19 @@ if TYPE_CHECKING:
 def install_channels(settings: Settings) -> list[str]:
     """Register the outbox channel of every outside service this deployment is configured for;
     returns their kinds. Messages for a kind are only written when its channel is registered."""
+    from core import outbox
+    from core.channels.email import EmailChannel
+    from core.channels.webhook import WebhookChannel
     from podesk import slack
 
-    return ["slack"] if slack.install_channel(settings) else []
+    kinds = ["slack"] if slack.install_channel(settings) else []
+    if settings.smtp_url:  # without it, sending a PO answers 409 mail_not_configured
+        outbox.register("email", EmailChannel(settings.smtp_url, settings.resolved_mail_from), outbox.DAY_POLICY)
+        kinds.append("email")
+    # Webhooks need no configuration: with none subscribed, an event writes nothing.
+    outbox.register("webhook", WebhookChannel(), outbox.DAY_POLICY)
+    kinds.append("webhook")
+    return kinds
 
 
 def build_web_app(settings: Settings, *, db: "Database | None" = None,

@@ -38,6 +38,8 @@ class Operation:
     errors: tuple[int, ...]
     params: tuple[Param, ...]
     tag: str
+    media: str | None = None  # a response that is not JSON (application/pdf, text/csv)
+    notes: str = ""  # what the summary cannot say: rules, headers, codes
 
 
 OPERATIONS: list[Operation] = []
@@ -51,16 +53,18 @@ PAGING = (
 def route(
     bp: Blueprint, rule: str, method: str, *, summary: str, tag: str, public: bool = False,
     body: type[BaseModel] | None = None, body_optional: bool = False, response: type[BaseModel] | None = None,
-    status: int = 200, errors: tuple[int, ...] = (), params: tuple[Param, ...] = (),
+    status: int = 200, errors: tuple[int, ...] = (), params: tuple[Param, ...] = (), media: str | None = None,
+    notes: str = "",
 ) -> Callable:
-    """Register a view on `bp` and describe it for the OpenAPI document (`public`: no key needed)."""
+    """Register a view on `bp` and describe it for the OpenAPI document (`public`: no key needed;
+    `media`: the success answer is a file of that type, not JSON; `notes`: the rules in full, for the document)."""
 
     def decorate(view: Callable) -> Callable:
         path = (bp.url_prefix or "") + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
         # The role is enforced by web.auth.requires on the view; here it is only documented.
         role = None if public else getattr(view, "required_role", "viewer")
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=view, methods=[method])
-        OPERATIONS.append(Operation(method, path, summary, role, body, body_optional, response, status, errors, params, tag))
+        OPERATIONS.append(Operation(method, path, summary, role, body, body_optional, response, status, errors, params, tag, media, notes))
         return view
 
     return decorate
@@ -90,6 +94,8 @@ def _operation(op: Operation, path_params: list[str]) -> dict[str, Any]:
     ok: dict[str, Any] = {"description": "Success"}
     if op.response is not None:
         ok["content"] = {"application/json": {"schema": {"$ref": REF.format(model=op.response.__name__)}}}
+    elif op.media is not None:
+        ok["content"] = {op.media: {"schema": {"type": "string", **({"format": "binary"} if op.media == "application/pdf" else {})}}}
     doc["responses"] = {str(op.status): ok}
     statuses = set(op.errors) | ({400} if op.body is not None or op.params else set())
     if op.role is not None:
@@ -105,6 +111,8 @@ def _operation(op: Operation, path_params: list[str]) -> dict[str, Any]:
         doc["security"] = [{"bearer": []}]
     else:
         doc["security"] = []
+    if op.notes:
+        doc["description"] = (op.notes + "\n\n" + doc.get("description", "")).strip()
     return doc
 
 

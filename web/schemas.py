@@ -107,6 +107,7 @@ class PurchaseOrderSummary(Out):
     updated_at: Timestamp
     submitted_at: Timestamp | None
     approved_at: Timestamp | None
+    sent_at: Timestamp | None = Field(description="when an email of this PO first reached the mail server (POST /send)")
     line_count: int | None = None
 
 
@@ -145,6 +146,7 @@ class Vendor(Out):
     gstin: str | None
     currency: str | None
     payment_terms: str | None
+    address: str | None = Field(description="postal address (several lines), printed on PO documents")
     active: bool
     created_at: Timestamp
     updated_at: Timestamp
@@ -204,6 +206,10 @@ class Settings(Out):
     over_receipt_tolerance_pct: Dec
     approval_levels: list[ApprovalLevelSetting]
     approval_reminder_hours: int
+    company_name: str | None = Field(description="our company, at the top of every PO document")
+    company_address: str | None = Field(description="our address (several lines), on PO documents")
+    po_email_subject: str = Field(description="default subject of a PO sent by email; placeholders {po_number}, {vendor_name}, {total}, {company_name}")
+    po_email_body: str = Field(description="default text of a PO sent by email; the same placeholders")
 
 
 class OutboxHealth(Out):
@@ -260,6 +266,9 @@ class InvoiceSummary(Out):
     total: Dec
     created_at: Timestamp
     updated_at: Timestamp
+    exported_at: Timestamp | None = Field(description="when it was marked exported to the ERP; null while not")
+    export_id: str | None = Field(description="the ERP's id of the booking (mark-exported)")
+    export_url: str | None = Field(description="a link to the booking in the ERP")
 
 
 class Invoice(InvoiceSummary):
@@ -267,7 +276,7 @@ class Invoice(InvoiceSummary):
 
 
 class InvoiceList(Out):
-    data: list[InvoiceSummary]
+    data: list[Invoice]
     meta: ListMeta
 
 

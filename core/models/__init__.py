@@ -59,6 +59,7 @@ class Vendor(BaseModel):
     gstin = CharField(max_length=15, null=True)
     currency = CharField(max_length=3, null=True)
     payment_terms = TextField(null=True)
+    address = TextField(null=True)  # printed on the PO PDF
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
@@ -137,6 +138,7 @@ class PurchaseOrder(BaseModel):
     submitted_at = DateTimeField(null=True)
     approved_at = DateTimeField(null=True)
     approval_level = IntegerField(null=True)  # the level waiting for a decision while pending_approval
+    sent_at = DateTimeField(null=True)  # when an email of it first reached the mail server
 
     class Meta:
         # Every filter and sort of GET /purchase-orders has an index ending in id, the tie-breaker.
@@ -251,10 +253,14 @@ class Invoice(BaseModel):
     created_by = ForeignKeyField(User, on_delete="RESTRICT")
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    exported_at = DateTimeField(null=True)  # booked in the ERP (mark-exported); null until then
+    export_id = CharField(max_length=255, null=True)
+    export_url = TextField(null=True)
 
     class Meta:
         indexes = (
             (("vendor", "number_key"), True),
+            (("exported_at", "created_at"), False),
             (("match_status", "created_at"), False),
             (("created_at", "id"), False),
         )
@@ -373,6 +379,7 @@ class AuditEvent(BaseModel):
 from core.models.outbox import *  # noqa: E402,F401,F403
 from core.models.auth import *  # noqa: E402,F401,F403
 from core.models.slack import *  # noqa: E402,F401,F403
+from core.models.integrations import *  # noqa: E402,F401,F403
 
 
 def _all_models() -> tuple[type[BaseModel], ...]:

@@ -51,3 +51,15 @@ __all__ = [
     "settings", "sku", "skus", "slack_message", "slack_messages", "spend_by_vendor", "user", "user_by_email", "user_by_slack_id", "user_for_api_key",
     "vendor", "vendors", "waiting_for",
 ]
+from core.queries._documents import email_pdf, po_pdf  # noqa: E402
+
+__all__ += ["email_pdf", "po_pdf"]
+from core.queries._emails import email_draft, po_email, po_emails  # noqa: E402
+
+__all__ += ["email_draft", "po_email", "po_emails"]
+from core.queries._webhooks import webhook, webhook_deliveries, webhooks  # noqa: E402
+
+__all__ += ["webhook", "webhook_deliveries", "webhooks"]
+from core.queries._export import invoices_csv  # noqa: E402
+
+__all__ += ["invoices_csv"]

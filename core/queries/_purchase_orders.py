@@ -43,7 +43,7 @@ def _header(po: dict[str, Any], base_currency: str) -> dict[str, Any]:
         "total": round_amount(po["total"], cur), "total_base": round_amount(po["total_base"], base_currency),
         "requested_by": {"id": po["requested_by"], "name": po["requester_name"]},
         "version": po["version"], "created_at": po["created_at"], "updated_at": po["updated_at"],
-        "submitted_at": po["submitted_at"], "approved_at": po["approved_at"],
+        "submitted_at": po["submitted_at"], "approved_at": po["approved_at"], "sent_at": po["sent_at"],
     }
 
 

@@ -13,7 +13,7 @@ from core.services.settings import AppSettings, get_settings
 def vendor(v: Vendor) -> dict[str, Any]:
     return {
         "id": v.id, "name": v.name, "external_id": v.external_id, "email": v.email, "gstin": v.gstin,
-        "currency": v.currency, "payment_terms": v.payment_terms, "active": v.active,
+        "currency": v.currency, "payment_terms": v.payment_terms, "address": v.address, "active": v.active,
         "created_at": v.created_at, "updated_at": v.updated_at,
     }
 
@@ -47,6 +47,10 @@ def settings(s: AppSettings | None = None) -> dict[str, Any]:
             for level in s.approval_levels
         ],
         "approval_reminder_hours": s.approval_reminder_hours,
+        "company_name": s.company_name,
+        "company_address": s.company_address,
+        "po_email_subject": s.po_email_subject,
+        "po_email_body": s.po_email_body,
     }
 
 

@@ -18,9 +18,12 @@ from core.schemas.types import (
     fail,
     text,
 )
+from core.schemas.integrations import prose
 from core.types import AMOUNT_PLACES, PERCENT_PLACES, RATE_PLACES, Role
 
 MAX_BULK_SKUS = 1000
+Address = Annotated[prose(2000), Field(description="postal address, several lines; printed on PO documents")]
+_TEMPLATE_HELP = "placeholders {po_number}, {vendor_name}, {total} (with its currency symbol) and {company_name}"
 MAX_APPROVAL_LEVELS = 20
 
 
@@ -33,6 +36,7 @@ class VendorCreate(Strict):
     gstin: Gstin = None
     currency: Currency = None
     payment_terms: text(10_000) = None
+    address: Address = None
     active: boolean() = True
 
 
@@ -45,6 +49,7 @@ class VendorPatch(Strict):
     gstin: Gstin = None
     currency: Currency = None
     payment_terms: text(10_000) = None
+    address: Address = None
     active: boolean() = None
 
 
@@ -168,3 +173,9 @@ class SettingsPatch(Strict):
     over_receipt_tolerance_pct: Percent = None
     approval_levels: Annotated[list[ApprovalLevelIn], BeforeValidator(_levels), Field(max_length=MAX_APPROVAL_LEVELS)] = None
     approval_reminder_hours: Annotated[int, BeforeValidator(_hours), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 720})] = None
+    company_name: Annotated[prose(255, one_line=True), Field(description="our company, at the top of every PO document")] = None
+    company_address: Annotated[prose(2000), Field(description="our address, under the company name on PO documents (several lines)")] = None
+    po_email_subject: Annotated[prose(255, one_line=True, nullable=False), Field(
+        description=f"the subject of a PO sent by email when the sender gives none; {_TEMPLATE_HELP}")] = None
+    po_email_body: Annotated[prose(20_000, nullable=False), Field(
+        description=f"the text of a PO sent by email when the sender gives none; {_TEMPLATE_HELP}")] = None

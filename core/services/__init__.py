@@ -24,6 +24,9 @@ from core.services.reference import (
     update_sku,
     update_vendor,
 )
+from core.services.exports import mark_invoice_exported, mark_invoice_unexported
+from core.services.sending import send_po
+from core.services.webhooks import create_webhook, delete_webhook
 from core.services.settings import update_settings
 from core.services.slack import forget_slack_events, once_per_slack_event, remember_slack_message, tell_in_slack
 from core.services.sessions import SignedIn, check_sign_in_link, issue_sign_in_link, redeem_sign_in_link, sign_in
@@ -36,3 +39,4 @@ __all__ = [
     "SignedIn", "check_decision", "check_sign_in_link", "forget_slack_events", "once_per_slack_event", "remember_slack_message", "tell_in_slack", "issue_sign_in_link", "redeem_sign_in_link", "set_active", "sign_in",
     "set_password", "set_preferences", "submit_po", "update_dimension", "update_po", "update_settings", "update_sku", "update_vendor",
 ]
+__all__ += ["create_webhook", "delete_webhook", "mark_invoice_exported", "mark_invoice_unexported", "send_po"]

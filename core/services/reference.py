@@ -88,7 +88,7 @@ def _dimension_unique(items: list[tuple[str, dict[str, Any]]], exclude_id: int |
 
 
 VENDOR = _Kind(Vendor, "vendor", "vendor", "managing vendors", VendorCreate, VendorPatch,
-               ("name", "external_id", "email", "gstin", "currency", "payment_terms", "active"), _vendor_unique, "duplicate_external_id")
+               ("name", "external_id", "email", "gstin", "currency", "payment_terms", "address", "active"), _vendor_unique, "duplicate_external_id")
 SKU = _Kind(Sku, "sku", "SKU", "managing SKUs", SkuCreate, SkuPatch, ("code", "name", "unit", "default_rate", "active"),
             _sku_unique, "duplicate_sku_code", derived=lambda v: {"name_key": v["name"].casefold()})
 DIMENSION = _Kind(Dimension, "dimension", "dimension", "managing dimensions", DimensionCreate, DimensionPatch,

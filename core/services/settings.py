@@ -1,4 +1,4 @@
-"""Application settings (base currency, PO numbering, tolerances, approval policy)."""
+"""Application settings (base currency, PO numbering, tolerances, approval policy, PO documents and emails)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,6 +12,7 @@ from core.errors import Conflict, Problem, ValidationFailed
 from core.models import PurchaseOrder, Setting, User
 from core.money import decimal_places, minor_units
 from core.schemas.parse import parse
+from core.rules.templates import PLACEHOLDERS, unknown_placeholders
 from core.schemas.reference import SettingsPatch
 from core.services._access import require_role
 from core.types import Role
@@ -25,7 +26,14 @@ DEFAULTS: dict[str, Any] = {
     "over_receipt_tolerance_pct": Decimal(0),
     "approval_levels": [],
     "approval_reminder_hours": 24,
+    "company_name": None,
+    "company_address": None,
+    "po_email_subject": "Purchase order {po_number}",
+    "po_email_body": ("Hello,\n\nPlease find attached our purchase order {po_number} for {total}.\n\n"
+                      "Kind regards,\n{company_name}"),
 }
+TEMPLATE_KEYS = ("po_email_subject", "po_email_body")
+_PLACEHOLDER_LIST = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
 DECIMAL_KEYS = ("price_tolerance_pct", "price_tolerance_abs", "quantity_tolerance_pct", "over_receipt_tolerance_pct")
 
 
@@ -39,6 +47,10 @@ class AppSettings:
     over_receipt_tolerance_pct: Decimal
     approval_levels: list[dict[str, Any]] = field(default_factory=list)
     approval_reminder_hours: int = 24
+    company_name: str | None = None
+    company_address: str | None = None
+    po_email_subject: str = DEFAULTS["po_email_subject"]
+    po_email_body: str = DEFAULTS["po_email_body"]
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in DEFAULTS}
@@ -110,6 +122,8 @@ def update_settings(actor: User | None, body: Any) -> AppSettings:
     values, problems = parse(SettingsPatch, body, with_defaults=False)
     if "po_number_format" in values:
         problems += _format_problems(values["po_number_format"])
+    problems += [Problem("invalid_value", f"{key} may use only {_PLACEHOLDER_LIST}; {{{name}}} is not one of them", f"/{key}")
+                 for key in TEMPLATE_KEYS if key in values for name in unknown_placeholders(values[key])]
     if "approval_levels" in values:
         problems += _approver_problems(values["approval_levels"])
         base = values.get("base_currency") or get_settings().base_currency

@@ -32,4 +32,4 @@ def args() -> dict[str, list[str]]:
 
 
 # Importing the modules registers their routes on `api`.
-from web.api import batches, invoices, meta, purchase_orders, reference  # noqa: E402,F401
+from web.api import batches, documents, invoices, meta, purchase_orders, reference, webhooks  # noqa: E402,F401
