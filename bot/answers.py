@@ -10,7 +10,7 @@ from bot.blocks.card import SUBMIT, card_text, po_card_blocks
 from bot.blocks.format import Reader, button, escape, section
 from bot.blocks.help import did_you_mean_blocks, help_blocks
 from bot.blocks.lists import LIST_LIMIT, exception_list_blocks, po_list_blocks
-from bot.blocks.modals import OPEN_NEW, OPEN_RECEIVE
+from bot.blocks.modals import OPEN_NEW, OPEN_RECEIVE, OPEN_SEND
 from bot.context import Bot
 from bot.drafts import read_sentence
 from bot.explain import sentence
@@ -38,14 +38,17 @@ def say(text: str) -> Reply:
 
 
 def card_buttons(card: dict[str, Any], user: Any) -> list[dict]:
-    """What this user can do next from a PO's card: submit a complete draft, record goods."""
+    """What this user can do next from a PO's card: submit a complete draft, record goods, send it to the vendor."""
     role = Role(user.role)
     owner = card["requested_by"] and card["requested_by"]["id"] == user.id
     if card["status"] == "draft" and not card.get("submit_warnings") and (owner or role.at_least(Role.admin)):
         return [button("Submit for approval", SUBMIT, str(card["id"]), style="primary")]
+    found = []
     if card["status"] == "approved" and role.at_least(Role.requester) and card.get("receipt_status") != "fully_received":
-        return [button("Record a receipt", OPEN_RECEIVE, str(card["id"]))]
-    return []
+        found.append(button("Record a receipt", OPEN_RECEIVE, str(card["id"])))
+    if card["status"] in ("approved", "closed") and role.at_least(Role.requester) and queries.mail_configured():
+        found.append(button("Send to vendor", OPEN_SEND, str(card["id"])))
+    return found
 
 
 def card_reply(base_url: str | None, user: Any, po_id: int, *, intro: str | None = None) -> Reply:

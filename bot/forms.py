@@ -1,4 +1,4 @@
-"""Opening the modals (from `/po new`, `/po receive`, and their buttons): checked first, so a form
+"""Opening the modals (from `/po new`, `/po receive`, "Send to vendor" and their buttons): checked first, so a form
 is only shown to someone who may use it, for a PO it can be used on."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.blocks.format import STATUS, Reader, escape
-from bot.blocks.modals import new_po_modal, open_lines, receive_modal
+from bot.blocks.modals import new_po_modal, open_lines, receive_modal, send_modal
 from bot.context import Bot
 from bot.explain import sentence
 from core import queries, services
@@ -50,3 +50,18 @@ def open_receive(bot: Bot, client: WebClient, user: Any, po_id: int, trigger_id:
     if not open_lines(po):
         return f"Everything ordered on *{number}* has been received."
     return show_modal(client, trigger_id, receive_modal(po, reader, bot.today(user)))
+
+
+def open_send(client: WebClient, user: Any, po_id: int, trigger_id: str) -> str | None:
+    """The "Send to vendor" form of an approved or closed PO, when email is set up; what stopped it otherwise."""
+    reader = Reader.of(user)
+    try:
+        services.require_role(user, Role.requester, "sending purchase orders")
+        po = queries.po_card(po_id)
+    except DomainError as error:
+        return sentence(error, reader)
+    if not queries.mail_configured():
+        return "Sending POs by email is not set up in podesk yet (an admin sets PODESK_SMTP_URL)."
+    if po["status"] not in ("approved", "closed"):
+        return f"Only an approved PO can be sent to its vendor; *{escape(po['po_number'])}* is {STATUS.get(po['status'], po['status']).lower()}."
+    return show_modal(client, trigger_id, send_modal(po, queries.email_draft(po_id, user.locale)))

@@ -1,4 +1,4 @@
-"""Modals: the new PO form, the receipt form, the reason for a rejection, and a plain notice.
+"""Modals: the new PO form, the receipt form, the reason for a rejection, sending to the vendor, and a plain notice.
 
 Block ids are constants: a view submission's values and its `response_action: errors` are keyed
 by them, and the listeners share them with these builders.
@@ -19,6 +19,8 @@ VENDOR_PICK = "vendor_pick"  # the external select's action_id (its options come
 ADD_LINE = "add_po_line"
 OPEN_NEW = "open_new_po"  # a button that opens the new PO modal (from a mention or DM)
 OPEN_RECEIVE = "open_receive"  # a button that opens the receipt modal (value: PO id)
+OPEN_SEND = "open_send"  # "Send to vendor": opens the email modal (value: PO id)
+SEND = "send_po"  # callback_id of the email modal
 VALUE = "value"  # the action_id of the input elements (the vendor picker has its own): the block id says which field
 
 VENDOR, PO_TYPE, MATCHING, PO_DATE, DELIVERY = "vendor", "po_type", "matching", "po_date", "delivery_date"
@@ -26,6 +28,7 @@ DESCRIPTION, TERMS, CURRENCY, EXCHANGE = "description", "payment_terms", "curren
 LINE_FIELDS = ("item", "qty", "rate", "tax")
 FIRST_LINES, MAX_LINES = 3, 20  # 4 blocks a line: 20 lines and the header stay within a modal's 100
 RECEIVED_ON, NOTE, REASON = "received_on", "note", "reason"
+SEND_TO, SEND_CC, SEND_BCC, SEND_SUBJECT, SEND_BODY = "send_to", "send_cc", "send_bcc", "send_subject", "send_body"
 MAX_RECEIVE_LINES = 90
 
 
@@ -147,6 +150,22 @@ def reject_modal(po_number: str, po_id: int, level: int) -> dict:
     blocks = [section(f"Reject *{escape(po_number)}* at level {level}? The requester sees your reason."),
               _input(REASON, "Reason", _text("What should change before it is approved?", multiline=True, max_length=2000))]
     return _modal(REJECT_REASON, "Reject PO", blocks, submit="Reject", metadata=f"{po_id}:{level}")
+
+
+def _prefilled(element: dict, value: str | None) -> dict:
+    return {**element, "initial_value": value} if value else element
+
+
+def send_modal(po: dict[str, Any], draft: dict[str, Any]) -> dict:
+    """Email the PO as a PDF: recipients (the vendor's address prefilled), subject and message from the settings' templates."""
+    addresses = "Addresses separated by commas"
+    blocks = [section(f"Send *{escape(po['po_number'])}* to {escape(po.get('vendor_name') or 'the vendor')} as a PDF."),
+              _input(SEND_TO, "To", _prefilled(_text(addresses), ", ".join(draft["to"]))),
+              _input(SEND_CC, "Cc", _text(addresses), optional=True),
+              _input(SEND_BCC, "Bcc", _text(addresses), optional=True),
+              _input(SEND_SUBJECT, "Subject", _prefilled(_text(max_length=255), draft["subject"])),
+              _input(SEND_BODY, "Message", _prefilled(_text(multiline=True, max_length=3000), draft["body"]))]
+    return _modal(SEND, "Send to vendor", blocks, submit="Send", metadata=str(po["id"]))
 
 
 def notice_modal(title: str, text: str) -> dict:

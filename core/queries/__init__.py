@@ -54,9 +54,9 @@ __all__ = [
 from core.queries._documents import email_pdf, po_pdf  # noqa: E402
 
 __all__ += ["email_pdf", "po_pdf"]
-from core.queries._emails import email_draft, po_email, po_emails  # noqa: E402
+from core.queries._emails import email_draft, mail_configured, po_email, po_emails  # noqa: E402
 
-__all__ += ["email_draft", "po_email", "po_emails"]
+__all__ += ["email_draft", "mail_configured", "po_email", "po_emails"]
 from core.queries._webhooks import webhook, webhook_deliveries, webhooks  # noqa: E402
 
 __all__ += ["webhook", "webhook_deliveries", "webhooks"]

@@ -1,6 +1,8 @@
 """A PO's emails to its vendor, each with where its delivery stands."""
 from __future__ import annotations
 
+from core import outbox
+
 from typing import Any
 
 from peewee import JOIN
@@ -10,6 +12,14 @@ from core.models import OutboxMessage, PoEmail, User
 from core.queries._params import Args, Reader
 from core.queries._purchase_orders import get_po
 from core.services.sending import draft
+
+
+EMAIL_KIND = "email"
+
+
+def mail_configured() -> bool:
+    """True when this deployment can send email (an SMTP server is configured), so "Send to vendor" is offered."""
+    return outbox.enabled(EMAIL_KIND)
 
 
 def email_draft(po_id: int, locale: str | None = None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from peewee import JOIN
 
-from core.audit import jsonable
+from core.fields import jsonable
 from core.documents import PdfLine, PoDocument
 from core.errors import not_found
 from core.models import PoLine, PurchaseOrder, Sku, User, Vendor

@@ -1,4 +1,4 @@
-"""Buttons that open or grow a form: New purchase order, Record a receipt, Add a line."""
+"""Buttons that open or grow a form: New purchase order, Record a receipt, Send to vendor, Add a line."""
 from __future__ import annotations
 
 import json
@@ -8,9 +8,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.blocks.modals import ADD_LINE, FIRST_LINES, OPEN_NEW, OPEN_RECEIVE, new_po_modal
+from bot.blocks.modals import ADD_LINE, FIRST_LINES, OPEN_NEW, OPEN_RECEIVE, OPEN_SEND, new_po_modal
 from bot.context import Bot
-from bot.forms import open_new_po, open_receive
+from bot.forms import open_new_po, open_receive, open_send
 from bot.listeners.actions._private import tell
 from bot.people import identify
 
@@ -35,6 +35,15 @@ def register(app: App, bot: Bot) -> None:
         ack()
         user, problem = identify(client, body["user"]["id"])
         problem = problem or open_receive(bot, client, user, int(action["value"]), body["trigger_id"])
+        if problem:
+            tell(body, user, problem)
+
+    @app.action(OPEN_SEND)
+    def open_sending(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+        """The email form of the card's PO, the vendor's address prefilled."""
+        ack()
+        user, problem = identify(client, body["user"]["id"])
+        problem = problem or open_send(client, user, int(action["value"]), body["trigger_id"])
         if problem:
             tell(body, user, problem)
 

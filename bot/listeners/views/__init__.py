@@ -2,11 +2,12 @@
 from slack_bolt import App
 
 from bot.context import Bot
-from bot.listeners.views import new_po, receive, reject
+from bot.listeners.views import new_po, receive, reject, send
 
 
 def register(app: App, bot: Bot) -> None:
-    """The new PO, receipt and rejection forms."""
+    """The new PO, receipt, rejection and send-to-vendor forms."""
     new_po.register(app, bot)
     receive.register(app, bot)
     reject.register(app, bot)
+    send.register(app, bot)
