@@ -1,6 +1,7 @@
 """Bodies of background jobs: plain functions that call services (wired up by core/scheduler.py)."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import socket
@@ -62,9 +63,22 @@ def remind_approvers() -> None:
     """Write due approval reminders (Slack DMs); a no-op where Slack is not configured."""
     try:
         reminders.send_approval_reminders(worker_name())
-        forget_slack_events()
     except Exception:
         log.exception("approval reminders failed")
+
+
+SLACK_KEPT = dt.timedelta(days=14)
+
+
+def housekeeping() -> None:
+    """Forget what nothing reads any more: Slack messages delivered two weeks ago, handled Slack event ids."""
+    try:
+        forgotten = outbox.prune(("slack",), SLACK_KEPT)
+        forget_slack_events()
+        if forgotten:
+            log.info("housekeeping: forgot %d Slack message(s) delivered over %d days ago", forgotten, SLACK_KEPT.days)
+    except Exception:
+        log.exception("housekeeping failed")
 
 
 PERIODIC: list[PeriodicJob] = [
@@ -72,4 +86,5 @@ PERIODIC: list[PeriodicJob] = [
     PeriodicJob("outbox", deliver_outbox, 5.0),
     PeriodicJob("heartbeat", heartbeat, 15.0),
     PeriodicJob("reminders", remind_approvers, 300.0),
+    PeriodicJob("housekeeping", housekeeping, 3600.0),
 ]

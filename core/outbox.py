@@ -225,3 +225,12 @@ def health(now: dt.datetime | None = None) -> dict[str, int]:
     rows = dict(m.select(m.status, fn.COUNT(m.id)).where(m.status.in_(["pending", "dead"])).group_by(m.status).tuples())
     overdue = m.select().where((m.status == "pending") & (m.next_attempt_at < now - OVERDUE_AFTER)).count()
     return {"pending": rows.get("pending", 0), "overdue": overdue, "dead": rows.get("dead", 0)}
+
+
+def prune(kinds: tuple[str, ...], older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """Forget delivered messages of these kinds delivered longer ago than `older_than` (nothing reads
+    them back, unlike emails and webhook deliveries, whose rows are their history); returns how many."""
+    cutoff = (now or utcnow()) - older_than
+    m = OutboxMessage
+    with database.atomic():
+        return m.delete().where(m.kind.in_(list(kinds)), m.status == "delivered", m.delivered_at < cutoff).execute()

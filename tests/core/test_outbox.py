@@ -201,3 +201,20 @@ def test_on_postgresql_a_commit_anywhere_wakes_a_listening_worker_at_once(channe
         wait_until(lambda: write(f"m{next(written)}") or woke.is_set(), 10, "the listener to hear a commit")
     finally:
         stop.set()
+
+
+def test_delivered_slack_messages_are_forgotten_after_two_weeks_and_nothing_else_is(channel):
+    from core.jobs import housekeeping
+
+    outbox.register("slack", channel)
+    try:
+        write("old", "recent", kind="slack")
+        write("an-email")
+        outbox.deliver_due("w1")
+        write("waiting", kind="slack")
+        month_ago = utcnow() - dt.timedelta(days=30)
+        OutboxMessage.update(delivered_at=month_ago).where(OutboxMessage.key.in_(["old", "an-email"])).execute()
+        housekeeping()
+        assert sorted(r.key for r in OutboxMessage.select()) == ["an-email", "recent", "waiting"]
+    finally:
+        outbox.unregister("slack")
