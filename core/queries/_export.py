@@ -18,17 +18,17 @@ def count_purchase_orders(flt: PoFilter) -> int:
     return _where(PurchaseOrder.select(), _filters(flt)).count()
 
 
-def export_purchase_orders(flt: PoFilter, *, limit: int = EXPORT_CAP) -> Iterator[dict[str, Any]]:
+def export_purchase_orders(flt: PoFilter, *, limit: int = EXPORT_CAP, chunk: int = CHUNK) -> Iterator[dict[str, Any]]:
     """The POs the filter selects, in its sort order, ignoring its page: the list's rows, every page.
 
-    Reads CHUNK rows per query (the sort ends in the id, so chunks neither repeat nor skip a row
+    Reads `chunk` rows per query (the sort ends in the id, so chunks neither repeat nor skip a row
     while nothing changes); stops after `limit` rows.
     """
     conds, order = _filters(flt), _order(list(flt.sort))
     base = get_settings().base_currency
     done = 0
     while done < limit:
-        size = min(CHUNK, limit - done)
+        size = min(chunk, limit - done)
         rows = list(_where(_rows(), conds).order_by(*order).limit(size).offset(done))
         for row in rows:
             yield _header(row, base)

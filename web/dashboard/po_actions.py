@@ -59,7 +59,7 @@ def _close(po_id: int) -> tuple[str, int]:
 
 
 def _copy(po_id: int) -> tuple[str, int]:
-    copy = services.copy_po(g.user, po_id)
+    copy = services.copy_po(g.user, po_id).po
     return f"This is {copy.po_number}, a new draft copied from the PO you were on. Change what differs, then submit it.", copy.id
 
 
