@@ -15,6 +15,7 @@ from core.queries._desk import (
     spend_by_vendor,
     waiting_for,
 )
+from core.queries._choices import vendor_choices
 from core.queries._export import EXPORT_CAP, count_purchase_orders, export_purchase_orders
 from core.queries._filters import PoFilter
 from core.queries._health import database_ok, outbox_health, scheduler_alive
@@ -51,5 +52,5 @@ __all__ = [
     "get_sku", "get_vendor", "invoice", "invoices", "open_exceptions", "open_pos_of", "outbox_health", "po_card",
     "po_events", "purchase_order", "purchase_orders", "receipt", "receipts", "recent_batches", "scheduler_alive", "session_user",
     "settings", "sku", "skus", "spend_by_vendor", "user", "user_by_email", "user_by_slack_id", "user_for_api_key",
-    "vendor", "vendors", "waiting_for",
+    "vendor", "vendor_choices", "vendors", "waiting_for",
 ]

@@ -67,8 +67,8 @@ def purchase_orders():
     """The list; an htmx request (typing in a filter, a sort, a page) gets the results alone and the URL to show."""
     req = read_list_args(request.args.to_dict(flat=False))
     fragment = wants_fragment()
-    vendors = [] if fragment else queries.vendors({"per_page": [str(VENDOR_CHOICES)]})[0]
-    vendor_options = [(str(v["id"]), v["name"]) for v in vendors]
+    vendors = [] if fragment else queries.vendor_choices(limit=VENDOR_CHOICES)
+    vendor_options = [(str(vendor_id), name) for vendor_id, name in vendors]
     response = page("purchase_orders.html", "_po_results.html", 200 if req.filter else 422,
                     req=req, columns=COLUMNS, form_labels=FORM_LABELS, per_page_choices=PER_PAGE_CHOICES,
                     vendor_options=vendor_options, oob=fragment, **_results(req))
