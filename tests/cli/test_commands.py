@@ -87,15 +87,13 @@ def test_demo_seeds_a_database_and_prints_a_working_admin_key(tmp_path):
 
 
 def test_demo_prints_how_to_sign_in_to_the_dashboard_and_the_password_works(tmp_path):
-    import os
     import re
     from pathlib import Path
 
     db_file = tmp_path / "demo.db"
-    here = str(Path(__file__).resolve().parents[2])  # this checkout's podesk, not an installed one
+    here = Path(__file__).resolve().parents[2]  # run from the checkout: its podesk, not an installed one
     result = subprocess.run([sys.executable, "-m", "podesk", "demo", "--db", str(db_file), "--no-serve"],
-                            capture_output=True, text=True, timeout=120, cwd=tmp_path,
-                            env={**os.environ, "PYTHONPATH": here})
+                            capture_output=True, text=True, timeout=120, cwd=here)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "dashboard:   http://127.0.0.1:5000/sign-in" in out
