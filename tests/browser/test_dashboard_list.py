@@ -85,7 +85,8 @@ def test_columns_sort_both_ways_and_pages_follow_in_the_url(page, sign_in):
     expect(total).to_have_attribute("aria-sort", "ascending")
     expect(page).to_have_url(re.compile(r"\?sort=total&per_page=5$"))
     expect(rows(page).first).to_contain_text("Quote pending: safety kit")  # ₹0.00
-    total.get_by_role("link").click()
+    expect(total.get_by_role("link")).to_be_focused()  # the new table's heading link: a keyboard user stays put
+    page.keyboard.press("Enter")
     expect(total).to_have_attribute("aria-sort", "descending")
     expect(rows(page).first).to_contain_text("₹9,91,200.00")
     page.get_by_role("link", name="Next page").click()

@@ -60,7 +60,7 @@ def number(value: Decimal | int | str | None) -> str:
     """A quantity or a count in the viewer's locale (`1,000`, `12.5`), exactly as given."""
     if value is None:
         return ""
-    return format_decimal(Decimal(value), format="#,##0.######", locale=locale())
+    return format_decimal(Decimal(value), locale=locale(), decimal_quantization=False)
 
 
 @dashboard.app_template_filter("when")

@@ -46,4 +46,4 @@ def recent_batches():
     """The overview's batch panel alone, for its polling (a plain visit goes to the batches page)."""
     if not wants_fragment():
         return redirect(url_for("dashboard.batches"), 303)
-    return page("batches.html", "_recent_batches.html", **batches_context())
+    return page("_recent_batches.html", "_recent_batches.html", **batches_context())
