@@ -54,6 +54,8 @@ def test_a_script_payload_in_every_text_field_renders_as_text(page, sign_in):
         _assert_shown_as_text(page)
     page.goto(f"/purchase-orders/{made['po']}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("PO-<b>x</b>")
+    for heading in ("Notes", "Terms and conditions"):  # the PO's longer texts, shown as typed
+        expect(page.get_by_role("region", name=heading)).to_have_text(heading + PAYLOAD)
     page.goto("/")
     expect(page.locator("svg text.bar-label").filter(has_text="<img src=x")).to_have_count(1)
 
