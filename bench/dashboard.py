@@ -39,6 +39,7 @@ EMAIL = "bench@example.com"  # bench/list.py's admin
 
 
 def sign_in(client) -> None:
+    """Sign the bench's admin in through the real form (the session cookie stays in `client`)."""
     page = client.get("/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     response = client.post("/sign-in", data={"csrf_token": token, "email": EMAIL, "password": PASSWORD})
@@ -90,6 +91,7 @@ def cases(client, api, po: int, csv_vendors: str, csv_rows: int) -> dict[str, tu
 
 
 def main() -> None:
+    """Build the data, then time each page beside its JSON and print the figures."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--pos", type=int, default=100_000)
     parser.add_argument("--lines-per-po", type=int, default=10)
