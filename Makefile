@@ -28,6 +28,7 @@ test: install
 # Several minutes: 100k POs for the list, 10k invoices, repeated ERP batches (and PostgreSQL when it answers).
 bench: install
 	$(BIN)/python bench/list.py
+	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/bulk.py
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from core.models import PurchaseOrder, User
 from core import services
 from core.services import batches
-from core.services.users import add_user, create_api_key
+from core.services.users import add_user, create_api_key, set_password, set_preferences
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class Demo:
     admin_email: str
     admin_key: str
     users: dict[str, User]
+    password: str  # every demo user's dashboard password
 
 
 PEOPLE = (
@@ -24,6 +26,13 @@ PEOPLE = (
     ("approver", "Omar Finance", "omar@example.com"),
     ("viewer", "Vera Viewer", "vera@example.com"),
 )
+# Where the demo people are: the dashboard shows each of them times in their timezone and money
+# in their locale (the default for anyone else is UTC and en_IN).
+PLACES = {
+    "asha@example.com": ("Asia/Kolkata", "en_IN"), "ravi@example.com": ("Asia/Kolkata", "en_IN"),
+    "priya@example.com": ("Asia/Kolkata", "en_IN"), "omar@example.com": ("Asia/Kuwait", "en_GB"),
+    "vera@example.com": ("Europe/London", "en_GB"),
+}
 VENDORS = (
     {"name": "Acme Tools", "external_id": "V-1001", "email": "orders@acme.example", "gstin": "29AABCA1234B1ZD",
      "currency": "INR", "payment_terms": "Net 30", "address": "Plot 14, Peenya Industrial Area\nBengaluru 560058"},
@@ -168,10 +177,26 @@ def _erp_batches(admin: User, vendor_ids: dict[str, int]) -> None:
     services.enqueue_batch(admin, {"purchase_orders": slow}, chunk_size=1, pause_seconds=3)  # about two minutes
 
 
-def seed(today: dt.date | None = None) -> Demo:
-    """Fill an empty database with demo people, reference data and purchase orders."""
+def _people(password: str) -> dict[str, User]:
+    """The demo people, each with the dashboard password and their timezone and locale."""
+    users = {}
+    for role, name, email in PEOPLE:
+        add_user(name, email, role)
+        set_password(email, password)
+        zone, locale = PLACES[email]
+        users[email] = set_preferences(User.get(User.email == email), timezone=zone, locale=locale)
+    return users
+
+
+def seed(today: dt.date | None = None, *, password: str | None = None) -> Demo:
+    """Fill an empty database with demo people, reference data and purchase orders.
+
+    Every demo user signs in to the dashboard with `password` (a new random one when not given,
+    so a demo that is reachable from elsewhere does not open with a published password).
+    """
     today = today or dt.date.today()
-    users = {email: add_user(name, email, role) for role, name, email in PEOPLE}
+    password = password or secrets.token_urlsafe(9)
+    users = _people(password)
     admin, requester = users["asha@example.com"], users["ravi@example.com"]
     vendor_ids = {v["name"]: services.create_vendor(admin, v).id for v in VENDORS}
     services.create_skus(admin, {"skus": [{"code": c, "name": n, "unit": u, "default_rate": r} for c, n, u, r in SKUS]})
@@ -191,4 +216,4 @@ def seed(today: dt.date | None = None) -> Demo:
     _receive_and_bill(by_description, vendor_ids, users, today)
     _erp_batches(admin, vendor_ids)
     key, _ = create_api_key(admin.email, name="demo")
-    return Demo(admin.email, key, users)
+    return Demo(admin.email, key, users, password)

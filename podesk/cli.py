@@ -163,7 +163,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
               help="Link a demo user to your Slack user (repeatable; adds to PODESK_DEMO_SLACK_IDS).")
 @click.pass_context
 def demo(ctx: click.Context, host: str, port: int, db_path: str, no_serve: bool, slack_ids: tuple[str, ...]) -> None:
-    """`serve` on a fresh demo database full of realistic data; prints the URL and an admin key."""
+    """`serve` on a fresh demo database full of realistic data; prints the URL, how to sign in and an admin key."""
     from core.demo import seed
     from podesk.server import serve as run
 
@@ -181,6 +181,10 @@ def demo(ctx: click.Context, host: str, port: int, db_path: str, no_serve: bool,
     click.echo(f"podesk demo: http://{host}:{port}/  (database {path})")
     click.echo(f"API docs:    http://{host}:{port}/api/v1/openapi.json")
     click.echo(f"try:         curl -H 'Authorization: Bearer {made.admin_key}' http://{host}:{port}/api/v1/purchase-orders")
+    click.echo(f"dashboard:   http://{host}:{port}/sign-in  as any demo user, with the password below")
+    for user in made.users.values():
+        click.echo(f"             {user.email:<20} {user.role}")
+    click.echo(f"password:    {made.password}")
     click.echo(f"demo admin key ({made.admin_email}):")
     click.echo(made.admin_key)
     if not no_serve:

@@ -152,6 +152,8 @@ class PurchaseOrder(BaseModel):
             (("vendor", "created_at", "id"), False),
             (("requested_by", "status"), False),
             (("status", "approval_level"), False),
+            (("status", "submitted_at", "id"), False),  # approvals waiting, oldest first (0010)
+            (("approved_at",), False),  # spend by month (0010)
         )
 
 

@@ -15,6 +15,8 @@ from core.queries._desk import (
     spend_by_vendor,
     waiting_for,
 )
+from core.queries._choices import vendor_choices
+from core.queries._po_export import EXPORT_CAP, count_purchase_orders, export_purchase_orders
 from core.queries._filters import PoFilter
 from core.queries._health import database_ok, outbox_health, scheduler_alive
 from core.queries._invoices import invoice, invoices, receipt, receipts
@@ -27,6 +29,7 @@ from core.queries._lookup import (
     user_by_slack_id,
     user_for_api_key,
 )
+from core.queries._po_detail import line_matches, po_invoices, po_submit_warnings
 from core.queries._purchase_orders import events as po_events, purchase_order, purchase_orders
 from core.queries._sessions import session_user
 from core.queries._slack import po_id_by_number, slack_message, slack_messages
@@ -44,12 +47,13 @@ from core.queries._reference import (
 )
 
 __all__ = [
-    "PoFilter", "all_waiting", "batch", "batch_results", "batches", "closest_po_numbers", "count_open_exceptions",
+    "EXPORT_CAP", "PoFilter", "count_purchase_orders", "export_purchase_orders", "line_matches", "po_invoices",
+    "po_submit_warnings", "all_waiting", "batch", "batch_results", "batches", "closest_po_numbers", "count_open_exceptions",
     "counts_by_status", "database_ok", "dimension", "dimensions", "find_skus", "find_vendors", "get_dimension",
     "get_sku", "get_vendor", "invoice", "invoices", "open_exceptions", "open_pos_of", "outbox_health", "po_card",
     "po_events", "po_id_by_number", "purchase_order", "purchase_orders", "receipt", "receipts", "recent_batches", "scheduler_alive", "session_user",
     "settings", "sku", "skus", "slack_message", "slack_messages", "spend_by_vendor", "user", "user_by_email", "user_by_slack_id", "user_for_api_key",
-    "vendor", "vendors", "waiting_for",
+    "vendor", "vendor_choices", "vendors", "waiting_for",
 ]
 from core.queries._documents import email_pdf, po_pdf  # noqa: E402
 

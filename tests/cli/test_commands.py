@@ -84,3 +84,28 @@ def test_demo_seeds_a_database_and_prints_a_working_admin_key(tmp_path):
     assert listed["meta"]["total"] >= 8
     assert {"draft", "approved"} <= statuses
     assert client.get("/vendors").json["meta"]["total"] == 5
+
+
+def test_demo_prints_how_to_sign_in_to_the_dashboard_and_the_password_works(tmp_path):
+    import re
+    from pathlib import Path
+
+    db_file = tmp_path / "demo.db"
+    here = Path(__file__).resolve().parents[2]  # run from the checkout: its podesk, not an installed one
+    result = subprocess.run([sys.executable, "-m", "podesk", "demo", "--db", str(db_file), "--no-serve"],
+                            capture_output=True, text=True, timeout=120, cwd=here)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "dashboard:   http://127.0.0.1:5000/sign-in" in out
+    assert re.search(r"priya@example\.com +approver", out) and re.search(r"vera@example\.com +viewer", out)
+    password = re.search(r"^password: +(\S+)$", out, re.M).group(1)
+    assert out.strip().splitlines()[-1].startswith("pdk_")  # the admin key stays the last line
+    from core.config import Settings
+    from web import create_app
+
+    app = create_app(Settings(database_url=f"sqlite:///{db_file}", rate_limit_per_minute=0, secret_key="t"))
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/sign-in").get_data(as_text=True)).group(1)
+    signed = client.post("/sign-in", data={"csrf_token": token, "email": "vera@example.com", "password": password})
+    assert signed.status_code == 303
+    assert "Vera Viewer" in client.get("/").get_data(as_text=True)

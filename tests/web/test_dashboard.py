@@ -260,7 +260,7 @@ def test_htmx_is_told_not_to_inject_its_indicator_style(client, db):
 
 def test_an_unknown_dashboard_path_is_a_friendly_html_404(client, asha):
     sign_in(client)
-    response = client.get("/purchase-orders/999999")
+    response = client.get("/no-such-page/999999")
     assert response.status_code == 404 and response.mimetype == "text/html"
     assert "Page not found" in text(response) and "Signed in as" in text(response)
 

@@ -6,5 +6,17 @@ from flask import Blueprint
 
 dashboard = Blueprint("dashboard", __name__)
 
-# Importing the modules registers their routes, the session check and the layout's context.
-from web.dashboard import layout, overview, session, sign_in  # noqa: E402,F401
+# Importing the modules registers their routes, the session check, the layout's context and filters.
+from web.dashboard import (  # noqa: E402,F401
+    batches,
+    exceptions,
+    formatting,
+    layout,
+    overview,
+    po_actions,
+    po_page,
+    purchase_orders,
+    reasons,
+    session,
+    sign_in,
+)

@@ -1,0 +1,126 @@
+"""The PO page's actions and the exception queue's accept, through Flask's test client on the demo's data:
+each a POST form with a CSRF token that calls one core action; refusals change nothing and say why."""
+import re
+
+from core import queries, services
+from core.models import AuditEvent, PurchaseOrder
+from core.services.users import user_by_email
+from tests.demo_data import database_url, demo_template, invoice_id, po_id  # noqa: F401 - fixtures
+from tests.web.dashboard_client import ASHA, OMAR, PRIYA, RAVI, VERA, post_form, signed_in, text
+
+LAPTOPS = "Laptops for new hires"  # pending approval at level 1 (Asha, Priya or Omar may decide), raised by Ravi
+
+
+def status(description: str) -> str:
+    return PurchaseOrder.get_by_id(po_id(description)).status
+
+
+def trail_length(po: int) -> int:
+    return AuditEvent.select().where(AuditEvent.entity_type == "purchase_order", AuditEvent.entity_id == po).count()
+
+
+def test_an_approver_approves_from_the_page_and_sees_what_happened(app):
+    client, po = signed_in(app, PRIYA), po_id(LAPTOPS)
+    response = post_form(client, f"/purchase-orders/{po}/approve", f"/purchase-orders/{po}", level="1", comment="Budgeted")
+    assert response.status_code == 303 and response.headers["Location"] == f"/purchase-orders/{po}"
+    page = text(client.get(f"/purchase-orders/{po}"))
+    assert "You approved PO-00003 at level 1. It is now approved." in page
+    assert status(LAPTOPS) == "approved" and "Budgeted" in page
+
+
+def test_rejecting_needs_a_reason_and_without_one_nothing_changes(app):
+    client, po = signed_in(app, PRIYA), po_id(LAPTOPS)
+    refused = post_form(client, f"/purchase-orders/{po}/reject", f"/purchase-orders/{po}", level="1", reason="  ")
+    assert refused.status_code == 400
+    assert re.search(r'id="reject-reason" name="reason"[^>]*aria-invalid="true"', text(refused))
+    assert "Give the requester a reason" in text(refused) and status(LAPTOPS) == "pending_approval"
+    done = post_form(client, f"/purchase-orders/{po}/reject", f"/purchase-orders/{po}", level="1", reason="Wrong model")
+    assert done.status_code == 303 and status(LAPTOPS) == "rejected"
+    assert "Wrong model" in text(client.get(f"/purchase-orders/{po}"))
+
+
+def test_a_stale_approval_says_who_decided_first_and_when_and_changes_nothing(app):
+    client, po = signed_in(app, PRIYA), po_id(LAPTOPS)
+    page = client.get(f"/purchase-orders/{po}")  # Priya sees level 1 waiting …
+    services.approve_po(user_by_email(ASHA), po, level=1)  # … and Asha decides it first
+    before = trail_length(po)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', text(page)).group(1)
+    late = client.post(f"/purchase-orders/{po}/approve", data={"csrf_token": token, "level": "1"})
+    assert late.status_code == 409
+    assert re.search(r"Level 1 was already approved by Asha Admin on \d+ \w+ \d{4} \d+:\d\d\s[AP]M\. Nothing was changed",
+                     text(late))
+    assert trail_length(po) == before
+    assert queries.purchase_order(po)["approvals"][0]["decided_by"]["name"] == "Asha Admin"
+
+
+def test_a_viewer_sees_no_actions_and_a_forged_post_is_refused_and_changes_nothing(app):
+    client, po = signed_in(app, VERA), po_id(LAPTOPS)
+    page = text(client.get(f"/purchase-orders/{po}"))
+    assert "What you can do" not in page and f'action="/purchase-orders/{po}/' not in page
+    forged = post_form(client, f"/purchase-orders/{po}/approve", f"/purchase-orders/{po}", level="1")
+    assert forged.status_code == 403
+    assert "Approving purchase orders needs the approver role (you are viewer)." in text(forged)
+    assert status(LAPTOPS) == "pending_approval"
+
+
+def test_an_approver_who_is_not_on_the_waiting_level_sees_no_approve_button(app):
+    po = po_id("Conveyor for plant expansion")  # level 2 waits for Omar
+    assert "Approve level" not in text(signed_in(app, PRIYA).get(f"/purchase-orders/{po}"))
+    assert "Approve level 2" in text(signed_in(app, OMAR).get(f"/purchase-orders/{po}"))
+
+
+def test_a_post_without_a_csrf_token_is_refused_and_changes_nothing(app):
+    client, po = signed_in(app, PRIYA), po_id(LAPTOPS)
+    response = client.post(f"/purchase-orders/{po}/approve", data={"level": "1"})
+    assert response.status_code == 400 and "the form could not be sent" in text(response)
+    assert status(LAPTOPS) == "pending_approval"
+
+
+def test_a_requester_submits_a_complete_draft(app):
+    client, po = signed_in(app, RAVI), po_id("Stationery restock")
+    assert "Submit for approval" in text(client.get(f"/purchase-orders/{po}"))
+    post_form(client, f"/purchase-orders/{po}/submit", f"/purchase-orders/{po}")
+    assert status("Stationery restock") == "approved"  # ₹15,680 is under every approval level
+    assert "no approval level applies to its total" in text(client.get(f"/purchase-orders/{po}"))
+
+
+def test_submitting_an_incomplete_draft_says_what_it_lacks(app):
+    client, po = signed_in(app, RAVI), po_id("Quote pending: safety kit")
+    refused = post_form(client, f"/purchase-orders/{po}/submit", f"/purchase-orders/{po}")
+    assert refused.status_code == 400 and "not complete enough to submit" in text(refused)
+    assert "The PO needs a vendor." in text(refused) and "needs rate above zero" in text(refused)
+
+
+def test_copying_opens_the_new_draft(app):
+    client, po = signed_in(app, RAVI), po_id("Network audit")
+    response = post_form(client, f"/purchase-orders/{po}/copy", f"/purchase-orders/{po}")
+    new = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert new != po and PurchaseOrder.get_by_id(new).status == "draft"
+    assert "a new draft copied from the PO you were on" in text(client.get(f"/purchase-orders/{new}"))
+
+
+def test_a_requester_cancels_their_own_draft_and_an_admin_closes_an_approved_po(app):
+    ravi, asha = signed_in(app, RAVI), signed_in(app, ASHA)
+    po = po_id("Stationery restock")
+    post_form(ravi, f"/purchase-orders/{po}/cancel", f"/purchase-orders/{po}", reason="Bought locally")
+    assert status("Stationery restock") == "cancelled"
+    bearings = po_id("Spare bearings")
+    assert "Close this PO" not in text(signed_in(app, PRIYA).get(f"/purchase-orders/{bearings}"))
+    post_form(asha, f"/purchase-orders/{bearings}/close", f"/purchase-orders/{bearings}", comment="Done")
+    assert status("Spare bearings") == "closed"
+
+
+def test_an_approver_accepts_an_invoice_exception_with_a_reason(app):
+    client = signed_in(app, PRIYA)
+    refused = post_form(client, f"/exceptions/{invoice_id('TPK-77')}/accept", "/exceptions", reason="")
+    assert refused.status_code == 400 and "Say why you accept this invoice" in text(refused)
+    done = post_form(client, f"/exceptions/{invoice_id('TPK-77')}/accept", "/exceptions", reason="Price rise agreed")
+    assert done.status_code == 303
+    page = text(client.get("/exceptions"))
+    assert "Invoice TPK-77 is accepted" in page and "6 invoices did not match" in page
+
+
+def test_a_viewer_cannot_accept_an_invoice_exception(app):
+    client = signed_in(app, VERA)
+    forged = post_form(client, f"/exceptions/{invoice_id('TPK-77')}/accept", "/exceptions", reason="why not")
+    assert forged.status_code == 403 and "7 invoices did not match" in text(forged)
