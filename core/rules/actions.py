@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from core.rules.lifecycle import allowed
 from core.types import Role
 
-PO_ACTIONS = ("submit", "approve", "reject", "cancel", "close", "copy")
+PO_ACTIONS = ("submit", "approve", "reject", "send", "cancel", "close", "copy")
+SENDABLE = ("approved", "closed")
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class PoSituation:
     requested_by_id: int
     waiting_approvers: tuple[int, ...] = ()  # who may decide the level waiting now (none unless pending)
     has_activity: bool = False  # something was received or billed on it
+    mail: bool = False  # the deployment can send email (an SMTP server is configured)
 
 
 def po_actions(role: str, user_id: int, po: PoSituation) -> tuple[str, ...]:
@@ -35,6 +37,8 @@ def po_actions(role: str, user_id: int, po: PoSituation) -> tuple[str, ...]:
             open_.add("submit")
         if owner and allowed("cancel", po.status) and not po.has_activity:
             open_.add("cancel")
+        if po.mail and po.status in SENDABLE:
+            open_.add("send")
     deciding = user_id in po.waiting_approvers and user_id != po.requested_by_id
     if rank.at_least(Role.approver) and deciding and allowed("approve", po.status):
         open_.update(("approve", "reject"))

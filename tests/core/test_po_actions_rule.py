@@ -49,6 +49,15 @@ def test_only_an_admin_closes_an_approved_po_and_may_cancel_anyones():
     assert "close" not in po_actions("approver", PRIYA, APPROVED)
 
 
+def test_any_requester_may_send_an_approved_or_closed_po_to_its_vendor_where_email_is_set_up():
+    with_mail = PoSituation("approved", RAVI, mail=True)
+    assert po_actions("requester", 99, with_mail) == ("send", "copy")
+    assert "send" in po_actions("requester", 99, PoSituation("closed", RAVI, mail=True))
+    assert "send" not in po_actions("requester", RAVI, APPROVED)  # no SMTP server
+    assert "send" not in po_actions("requester", RAVI, PoSituation("pending_approval", RAVI, mail=True))
+    assert "send" not in po_actions("viewer", VERA, with_mail)
+
+
 def test_approvers_and_admins_accept_invoice_exceptions():
     assert [may_accept_invoices(r) for r in ("viewer", "requester", "approver", "admin")] == [False, False, True, True]
 

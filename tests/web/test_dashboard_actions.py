@@ -124,3 +124,40 @@ def test_a_viewer_cannot_accept_an_invoice_exception(app):
     client = signed_in(app, VERA)
     forged = post_form(client, f"/exceptions/{invoice_id('TPK-77')}/accept", "/exceptions", reason="why not")
     assert forged.status_code == 403 and "7 invoices did not match" in text(forged)
+
+
+DRILLS = "Drills for the maintenance crew"  # approved, Acme Tools (orders@acme.example), raised by Ravi
+
+
+def test_without_email_set_up_an_approved_po_offers_no_send_form_but_its_pdf(app):
+    client, po = signed_in(app, RAVI), po_id(DRILLS)
+    page = text(client.get(f"/purchase-orders/{po}"))
+    assert "Send to the vendor" not in page
+    pdf = client.get(f"/purchase-orders/{po}/pdf")
+    assert (pdf.status_code, pdf.mimetype, pdf.data[:5]) == (200, "application/pdf", b"%PDF-")
+
+
+def test_a_requester_sends_an_approved_po_to_its_vendor_from_the_page(app, mail_configured):
+    client, po = signed_in(app, RAVI), po_id(DRILLS)
+    page = text(client.get(f"/purchase-orders/{po}"))
+    assert 'id="send-to" name="to" type="text" autocomplete="email" value="orders@acme.example"' in page
+    bad = post_form(client, f"/purchase-orders/{po}/send", f"/purchase-orders/{po}", to="orders@acme.example, nobody@",
+                    subject="Order", body="Hello")
+    assert bad.status_code == 400 and re.search(r'id="send-to"[^>]*aria-invalid="true"', text(bad))
+    assert queries.po_emails(po, {})[0] == []
+    sent = post_form(client, f"/purchase-orders/{po}/send", f"/purchase-orders/{po}", to="orders@acme.example",
+                     cc="buyer@example.com", subject="Our order", body="Please confirm.")
+    assert sent.status_code == 303
+    after = text(client.get(f"/purchase-orders/{po}"))
+    assert "on its way to orders@acme.example" in after and "Waiting for the mail server" in after
+    (email,) = queries.po_emails(po, {})[0]
+    assert (email["to"], email["cc"], email["subject"], email["sent_by"]["name"]) == (
+        ["orders@acme.example"], ["buyer@example.com"], "Our order", "Ravi Requester")
+
+
+def test_a_viewer_gets_no_send_form_and_a_forged_send_is_refused(app, mail_configured):
+    client, po = signed_in(app, VERA), po_id(DRILLS)
+    assert "Send to the vendor" not in text(client.get(f"/purchase-orders/{po}"))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', text(client.get(f"/purchase-orders/{po}"))).group(1)
+    forged = client.post(f"/purchase-orders/{po}/send", data={"csrf_token": token, "to": "x@example.com"})
+    assert forged.status_code == 403 and queries.po_emails(po, {})[0] == []

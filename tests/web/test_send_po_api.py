@@ -1,20 +1,9 @@
 """A PO as a PDF and sent to its vendor, over HTTP: what is answered, what is queued, what is refused."""
 import pytest
 
-from core import outbox
-from core.channels.email import EmailChannel
 from core.models import OutboxMessage, PoEmail
 from tests.factories import line
 from tests.integrations import approved_po, pdf_text, table_sizes
-from tests.mail import free_port
-
-
-@pytest.fixture
-def mail_configured(db):
-    """The deployment has an SMTP server (none listens: these tests never deliver)."""
-    outbox.register("email", EmailChannel(f"smtp://127.0.0.1:{free_port()}", "podesk@acme.example"), outbox.DAY_POLICY)
-    yield
-    outbox.unregister("email")
 
 
 @pytest.fixture

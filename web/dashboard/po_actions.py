@@ -6,6 +6,7 @@ shown again with the reason where it belongs and nothing changed.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from flask import flash, g, redirect, request, url_for
@@ -58,13 +59,26 @@ def _close(po_id: int) -> tuple[str, int]:
     return f"{po.po_number} is closed.", po_id
 
 
+def _addresses(name: str) -> list[str]:
+    """The addresses typed into one field, separated by commas, semicolons or spaces."""
+    return [part for part in re.split(r"[,;\s]+", request.form.get(name, "")) if part]
+
+
+def _send(po_id: int) -> tuple[str, int]:
+    email = services.send_po(g.user, po_id, to=_addresses("to"), cc=_addresses("cc"), bcc=_addresses("bcc"),
+                             subject=_text("subject"), body=_text("body"))
+    return (f"The PO is on its way to {', '.join(email.recipients['to'])} as a PDF; "
+            "“Sent to the vendor” below shows when the mail server took it.", po_id)
+
+
 def _copy(po_id: int) -> tuple[str, int]:
     copy = services.copy_po(g.user, po_id).po
     return f"This is {copy.po_number}, a new draft copied from the PO you were on. Change what differs, then submit it.", copy.id
 
 
 ACTIONS: dict[str, Callable[[int], tuple[str, int]]] = {
-    "submit": _submit, "approve": _approve, "reject": _reject, "cancel": _cancel, "close": _close, "copy": _copy,
+    "submit": _submit, "approve": _approve, "reject": _reject, "send": _send, "cancel": _cancel, "close": _close,
+    "copy": _copy,
 }
 
 
@@ -89,17 +103,23 @@ def _stale(action: str, error: DomainError, po_id: int) -> str | None:
 
 
 def _field_errors(error: DomainError) -> dict[str, str]:
-    return {p.pointer.strip("/"): p.detail for p in error.problems if p.pointer}
+    """{form field: what is wrong} (`/to/1` is the To field's problem)."""
+    found: dict[str, str] = {}
+    for p in error.problems:
+        if p.pointer:
+            name = p.pointer.strip("/").split("/")[0]
+            found[name] = f"{found[name]} {p.detail}" if name in found else p.detail
+    return found
 
 
-@dashboard.post("/purchase-orders/<int:po_id>/<any(submit, approve, reject, cancel, close, copy):action>")
+@dashboard.post("/purchase-orders/<int:po_id>/<any(submit, approve, reject, send, cancel, close, copy):action>")
 def po_action(po_id: int, action: str):
     """Run one action on the PO as the signed-in user, then show the PO (the copy, for copy)."""
     try:
         message, target = ACTIONS[action](po_id)
     except NotFound:
         return missing_po(po_id)
-    except (ValidationFailed, PermissionDenied, Conflict) as error:
+    except (ValidationFailed, PermissionDenied, Conflict) as error:  # MailNotConfigured is a Conflict too
         return _refused(po_id, action, error)
     flash(message, "success")
     return redirect(url_for("dashboard.purchase_order", po_id=target), 303)

@@ -12,6 +12,7 @@ from core import queries
 from core.errors import NotFound
 from core.rules.actions import PoSituation, po_actions
 from web.dashboard import dashboard
+from web.api.documents import pdf_response
 from web.dashboard.render import page
 
 ROWS = {"per_page": ["200"]}  # receipts and trail entries shown (a PO rarely has more; the API pages the rest)
@@ -59,7 +60,7 @@ def _waiting_level(po: dict[str, Any]) -> dict[str, Any] | None:
 def _actions(po: dict[str, Any], waiting: dict[str, Any] | None) -> tuple[str, ...]:
     active = any(line["quantity_received"] > 0 or line["quantity_billed"] > 0 for line in po["line_items"])
     situation = PoSituation(po["status"], po["requested_by"]["id"],
-                            tuple(a["id"] for a in waiting["approvers"]) if waiting else (), active)
+                            tuple(a["id"] for a in waiting["approvers"]) if waiting else (), active, queries.mail_configured())
     return po_actions(g.user.role, g.user.id, situation)
 
 
@@ -71,11 +72,14 @@ def po_context(po_id: int) -> dict[str, Any]:
     if po["vendor_id"]:
         vendors[po["vendor_id"]] = po["vendor_name"]
     waiting = _waiting_level(po)
+    actions = _actions(po, waiting)
     return {
         "po": po, "invoices": invoices, "matches": queries.line_matches(invoices), "vendor_names": vendors,
         "receipts": queries.receipts(po_id, ROWS)[0], "events": queries.po_events(po_id, ROWS)[0],
-        "warnings": queries.po_submit_warnings(po_id), "waiting": waiting, "actions": _actions(po, waiting),
+        "warnings": queries.po_submit_warnings(po_id), "waiting": waiting, "actions": actions,
         "event_words": EVENT_WORDS, "base_currency": queries.settings()["base_currency"],
+        "emails": queries.po_emails(po_id, ROWS)[0],
+        "draft": queries.email_draft(po_id, g.user.locale) if "send" in actions else None,
     }
 
 
@@ -100,3 +104,12 @@ def render_po(po_id: int, status: int = 200, **extra: Any) -> Response:
 def purchase_order(po_id: int):
     """One PO in full."""
     return render_po(po_id)
+
+
+@dashboard.get("/purchase-orders/<int:po_id>/pdf")
+def purchase_order_pdf(po_id: int):
+    """The PO as the vendor receives it (a PDF in the reader's locale)."""
+    try:
+        return pdf_response(*queries.po_pdf(po_id, g.user.locale))
+    except NotFound:
+        return missing_po(po_id)
