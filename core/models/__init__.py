@@ -148,6 +148,8 @@ class PurchaseOrder(BaseModel):
             (("total", "id"), False),
             (("vendor_name", "id"), False),
             (("vendor", "created_at", "id"), False),
+            (("vendor", "status", "created_at", "id"), False),
+            (("status", "id"), False),
             (("requested_by", "status"), False),
             (("status", "approval_level"), False),
         )

@@ -65,7 +65,7 @@ def invoices(args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:
         base = base.where(*conds)
     page_ids = base.order_by(Invoice.created_at.desc(), Invoice.id.desc()).limit(paging.per_page).offset(paging.offset)
     rows = _rows().where(Invoice.id.in_(page_ids)).order_by(Invoice.created_at.desc(), Invoice.id.desc())
-    return [_header(row) for row in rows], paging.meta(base.count())
+    return [_header(row) for row in rows], paging.meta_of(base)
 
 
 def receipt(receipt_id: int) -> dict[str, Any]:
@@ -99,4 +99,4 @@ def receipts(po_id: int, args: Args) -> tuple[list[dict[str, Any]], dict[str, in
     paging = r.paging()
     r.done()
     get_po(po_id)
-    return _receipts(Receipt.po == po_id, paging), paging.meta(Receipt.select().where(Receipt.po == po_id).count())
+    return _receipts(Receipt.po == po_id, paging), paging.meta_of(Receipt.select().where(Receipt.po == po_id))

@@ -220,20 +220,20 @@ def test_several_sort_keys_apply_in_order(create, listing):
 # ---- paging ----------------------------------------------------------------------------------
 
 def test_the_default_page_is_1_of_50(pos, listing):
-    assert listing().json["meta"] == {"page": 1, "per_page": 50, "total": 3}
+    assert listing().json["meta"] == {"page": 1, "per_page": 50, "total": 3, "total_exact": True}
 
 
 def test_pages_split_the_sorted_list(listing, names):
     first = listing({"sort": "created_at", "per_page": 2})
     second = listing({"sort": "created_at", "per_page": 2, "page": 2})
     assert (names(first), names(second)) == (["p1", "p2"], ["p3"])
-    assert second.json["meta"] == {"page": 2, "per_page": 2, "total": 3}
+    assert second.json["meta"] == {"page": 2, "per_page": 2, "total": 3, "total_exact": True}
 
 
 def test_a_page_past_the_end_is_empty_with_the_true_total(pos, listing):
     resp = listing({"page": 9, "per_page": 2})
     assert resp.status_code == 200
-    assert resp.json == {"data": [], "meta": {"page": 9, "per_page": 2, "total": 3}}
+    assert resp.json == {"data": [], "meta": {"page": 9, "per_page": 2, "total": 3, "total_exact": True}}
 
 
 @pytest.mark.parametrize("per_page", [1, 200])
