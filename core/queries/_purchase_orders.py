@@ -1,12 +1,14 @@
 """Purchase orders as people and programs read them: one PO in full, a page of them, its trail."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from core.errors import not_found
-from core.models import AuditEvent, Dimension, LineDimension, PoLine, PurchaseOrder, Sku, User
+from core.db import is_postgres
+from core.models import AuditEvent, Dimension, LineDimension, PoLine, PurchaseOrder, Setting, Sku, User
 from core.money import display_rate, plain, round_amount
 from core.queries import _po_list
 from core.queries._filters import PoFilter
@@ -15,7 +17,7 @@ from core.rules.lines import sku_match_warnings
 from core.rules.state import LineState
 from core.services._approvals import load_levels
 from core.services._catalog import sku_ref
-from core.services.settings import get_settings
+from core.services.settings import DEFAULTS, get_settings
 
 def _header(po: dict[str, Any], base_currency: str) -> dict[str, Any]:
     """The PO's header fields from a row of `_rows()` (a dict: cheaper than a model per row)."""
@@ -54,6 +56,25 @@ def _rows(*extra):
             .join(User, on=(PurchaseOrder.requested_by == User.id)).dicts())
 
 
+def _base_currency():
+    """The stored base currency as a scalar subquery: read with the PO's row, not by a statement of its own."""
+    return Setting.select(Setting.value).where(Setting.key == "base_currency")
+
+
+def _line_dimensions():
+    """A line's dimensions as one JSON object {TYPE: erp_dimension_id}, a subquery read with the line."""
+    collect = fn.json_object_agg if is_postgres() else fn.json_group_object
+    return (LineDimension.select(collect(LineDimension.type, Dimension.erp_dimension_id)).join(Dimension)
+            .where(LineDimension.line == PoLine.id))
+
+
+def _decoded(value, default):
+    """A JSON value as SQLite (text) or PostgreSQL (decoded already, or NULL) returns it."""
+    if value is None:
+        return default
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def get_po(po_id: int) -> PurchaseOrder:
     """The PO row (404 when there is none)."""
     po = PurchaseOrder.get_or_none(PurchaseOrder.id == po_id)
@@ -63,22 +84,26 @@ def get_po(po_id: int) -> PurchaseOrder:
 
 
 def purchase_order(po_id: int, *, submit_warnings: dict | None = None) -> dict[str, Any]:
-    """One PO in full: header, totals, lines with dimensions, warnings, approval levels (five queries)."""
-    po = _rows().where(PurchaseOrder.id == po_id).first()
+    """One PO in full: header, totals, lines with dimensions, warnings, approval levels.
+
+    Two queries (the header, the lines), and two more for the approval levels once it has been
+    submitted: levels are frozen onto a PO only when it is.
+    """
+    po = _rows(_base_currency().alias("base_currency")).where(PurchaseOrder.id == po_id).first()
     if po is None:
         raise not_found("purchase order", po_id)
-    base = get_settings().base_currency
-    lines = list(PoLine.select(PoLine, Sku).join(Sku, JOIN.LEFT_OUTER).where(PoLine.po == po_id).order_by(PoLine.line_no))
-    dims = dimensions_of(LineDimension, [l.id for l in lines])
+    base = _decoded(po["base_currency"], DEFAULTS["base_currency"])
+    lines = list(PoLine.select(PoLine, Sku, _line_dimensions().alias("dims")).join(Sku, JOIN.LEFT_OUTER)
+                 .where(PoLine.po == po_id).order_by(PoLine.line_no))
     resource = _header(po, base)
-    resource["line_items"] = [_line(l, po["currency"], dims.get(l.id, {})) for l in lines]
+    resource["line_items"] = [_line(l, po["currency"], dict(sorted(_decoded(l.dims, {}).items()))) for l in lines]
     resource["submit_warnings"] = submit_warnings
     resource["sku_match_warnings"] = sku_match_warnings(po["matching"], [
         LineState(l.identifier, l.quantity, l.rate, sku=sku_ref(l.sku) if l.sku_id else None,
                   requested_sku_code=l.requested_sku_code, requested_sku_name=l.requested_sku_name)
         for l in lines
     ])
-    resource["approvals"] = approvals(po_id, base)
+    resource["approvals"] = approvals(po_id, base) if po["submitted_at"] is not None else []
     return resource
 
 
