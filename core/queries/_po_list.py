@@ -25,7 +25,7 @@ from core.queries._filters import CHOICES, PoFilter
 
 NULLABLE_SORTS = ("delivery_date", "vendor_name")
 _FIELDS = PurchaseOrder._meta.sorted_fields
-_NAMES = [f.name for f in _FIELDS] + ["requester_name", "line_count"]
+_NAMES = [f.name for f in _FIELDS] + ["requester_name", "line_count", "base_currency"]
 
 
 def _converter(field):
@@ -44,8 +44,8 @@ _TEXT = ("po_number", "description", "vendor_name")  # what `q` searches
 
 
 def page(flt: PoFilter) -> tuple[list[dict[str, Any]], int, bool]:
-    """The page's PO rows (dicts keyed like the model's fields, plus requester_name and line_count),
-    and the filter's total with whether it is exact."""
+    """The page's PO rows (dicts keyed like the model's fields, plus requester_name, line_count and
+    the stored base_currency setting), and the filter's total with whether it is exact."""
     postgres = is_postgres()
     where, params = _where(flt, "%s" if postgres else "?", postgres)
     rows_sql, count_sql = _statements(where, flt.sort, postgres)
@@ -108,7 +108,9 @@ def _statements(where: str, sort: tuple[tuple[str, bool], ...], postgres: bool) 
     condition = f" WHERE {where}" if where else ""
     page_ids = (f'SELECT t4."id" FROM "purchase_order" AS t4{condition} ORDER BY {_order(sort, "t4")} '
                 f"LIMIT {mark} OFFSET {mark}")
-    rows = (f'SELECT {_COLUMNS}, t2."name", (SELECT COUNT(*) FROM "po_line" AS t3 WHERE t3."po_id" = t1."id") '
+    # The base currency rides along as a column (the stored JSON text): no statement of its own.
+    rows = (f'SELECT {_COLUMNS}, t2."name", (SELECT COUNT(*) FROM "po_line" AS t3 WHERE t3."po_id" = t1."id"), '
+            f'(SELECT t5."value" FROM "setting" AS t5 WHERE t5."key" = \'base_currency\') '
             f'FROM "purchase_order" AS t1 INNER JOIN "app_user" AS t2 ON t1."requested_by_id" = t2."id" '
             f'WHERE t1."id" IN ({page_ids}) ORDER BY {_order(sort, "t1")}')
     return rows, f'SELECT 1 FROM "purchase_order"{condition}'

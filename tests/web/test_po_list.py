@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.factories import line, make_sku, make_vendor
+from tests.factories import line, make_sku, make_vendor, po_body
 
 
 @pytest.fixture
@@ -305,3 +305,12 @@ def test_a_list_item_is_a_summary_without_lines(pos, listing, people):
 def test_listing_needs_an_api_key(api):
     resp = api.get("/purchase-orders")
     assert resp.status_code == 401
+
+
+def test_the_list_and_a_po_read_back_round_total_base_in_the_configured_base_currency(api, people):
+    assert api.as_(people.admin).patch("/settings", json={"base_currency": "JPY"}).status_code == 200
+    body = po_body(currency="USD", exchange_rate="150.123", lines=[line(quantity="1", rate="10.55")])
+    created = api.as_(people.requester).post("/purchase-orders", json=body).json
+    listed = api.as_(people.viewer).get("/purchase-orders").json["data"]
+    read = api.as_(people.viewer).get(f"/purchase-orders/{created['id']}").json
+    assert created["total_base"] == listed[0]["total_base"] == read["total_base"] == "1584"  # 10.55 × 150.123, whole yen
