@@ -59,7 +59,7 @@ def test_after_nested_transactions_the_next_writer_gets_in(db, sqlite_only):
     assert written_in_another_thread(3)
 
 
-def test_eight_creators_at_once_all_succeed_with_distinct_numbers(db, sqlite_only):
+def test_eight_creators_at_once_all_succeed_with_distinct_numbers(db):
     requester = make_person("requester").user
     outcomes = race(*[lambda: purchase_orders.create_po(requester, po_body()) for _ in range(8)])
     assert sorted(o.po.po_number for o in outcomes) == [f"PO-{n:05d}" for n in range(1, 9)]
