@@ -5,7 +5,8 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from core.models import PurchaseOrder, User
+from core.db import database, is_postgres
+from core.models import ALL_MODELS, PurchaseOrder, User, Vendor
 from core import services
 from core.services import batches
 from core.services.users import add_user, create_api_key, set_password, set_preferences
@@ -217,3 +218,24 @@ def seed(today: dt.date | None = None, *, password: str | None = None) -> Demo:
     _erp_batches(admin, vendor_ids)
     key, _ = create_api_key(admin.email, name="demo")
     return Demo(admin.email, key, users, password)
+
+
+def existing_data() -> str | None:
+    """What podesk data the bound database holds ("2 users, 40 purchase orders"), or None when it holds none."""
+    if not any(model.select().exists() for model in ALL_MODELS):
+        return None
+    counts = [(model.select().count(), label) for model, label in ((User, "users"), (Vendor, "vendors"), (PurchaseOrder, "purchase orders"))]
+    return ", ".join(f"{n:,} {label}" for n, label in counts if n) or "settings or other rows"
+
+
+def empty_tables() -> None:
+    """Delete every row of every podesk table (the schema and its migration history stay), for `demo --reset`."""
+    tables = [model._meta.table_name for model in ALL_MODELS]
+    with database.atomic():
+        if is_postgres():
+            quoted = ", ".join(f'"{table}"' for table in tables)
+            database.execute_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+            return
+        database.execute_sql("PRAGMA defer_foreign_keys = ON")  # checked at commit, when every table is empty
+        for table in tables:
+            database.execute_sql(f'DELETE FROM "{table}"')

@@ -8,11 +8,12 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 
 from core.config import Settings, sqlite_path
-from core.db import bind, migrate, open_database
+from core.db import bind, database, migrate, open_database
 from core.errors import DomainError
 
 log = logging.getLogger("podesk")
@@ -65,7 +66,7 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
     except ValueError as exc:
         _fail(str(exc))
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    ctx.obj = {"settings": settings}
+    ctx.obj = {"settings": settings, "database_url_flag": database_url}
 
 
 @cli.command("init-db")
@@ -157,28 +158,30 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--db", "db_path", default="podesk-demo.db", show_default=True, help="SQLite file, recreated.")
+@click.option("--db", "db_path", default=None, help="SQLite file, recreated (default podesk-demo.db; not with --database-url).")
+@click.option("--reset", is_flag=True, help="With --database-url: first empty podesk's tables in that database.")
 @click.option("--no-serve", is_flag=True, help="Seed the demo database and exit.")
 @click.option("--slack-id", "slack_ids", multiple=True, metavar="EMAIL=UXXXX",
               help="Link a demo user to your Slack user (repeatable; adds to PODESK_DEMO_SLACK_IDS).")
 @click.pass_context
-def demo(ctx: click.Context, host: str, port: int, db_path: str, no_serve: bool, slack_ids: tuple[str, ...]) -> None:
-    """`serve` on a fresh demo database full of realistic data; prints the URL, how to sign in and an admin key."""
+def demo(ctx: click.Context, host: str, port: int, db_path: str | None, reset: bool, no_serve: bool,
+         slack_ids: tuple[str, ...]) -> None:
+    """`serve` on a freshly seeded demo database; prints the URL, how to sign in and an admin key.
+
+    A SQLite file by default (DATABASE_URL is ignored: a demo never touches the configured database),
+    or the database `podesk --database-url … demo` names, SQLite or PostgreSQL, which must hold no
+    podesk data unless --reset empties podesk's tables there first.
+    """
     from core.demo import seed
     from podesk.server import serve as run
 
     links = _slack_links(_settings(ctx).demo_slack_ids, slack_ids)
-    path = Path(db_path).resolve()
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    settings = _settings(ctx).with_overrides(database_url=f"sqlite:///{path}")
-    db = _open(settings)
-    migrate(db)
+    settings = _demo_database(ctx, db_path, reset)
     made = seed()
     for email, slack_id in links:
         _link_demo_user(email, slack_id)
-    db.close()
-    click.echo(f"podesk demo: http://{host}:{port}/  (database {path})")
+    database.close()
+    click.echo(f"podesk demo: http://{host}:{port}/  (database {redacted(settings.database_url)})")
     click.echo(f"API docs:    http://{host}:{port}/api/v1/openapi.json")
     click.echo(f"try:         curl -H 'Authorization: Bearer {made.admin_key}' http://{host}:{port}/api/v1/purchase-orders")
     click.echo(f"dashboard:   http://{host}:{port}/sign-in  as any demo user, with the password below")
@@ -224,6 +227,39 @@ def slack_socket(ctx: click.Context) -> None:
         _fail("slack-socket needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN (xapp-…) in the environment")
     migrate(_open(settings, pooled=True))
     run_socket_mode(settings)
+
+
+def _demo_database(ctx: click.Context, db_path: str | None, reset: bool) -> Settings:
+    """Bind and migrate the demo's database, empty of podesk data; the settings that name it."""
+    from core.demo import empty_tables, existing_data
+
+    named = ctx.obj["database_url_flag"]
+    if named and db_path:
+        _fail("give either --database-url (before demo) or --db, not both")
+    if reset and not named:
+        _fail("--reset empties the database --database-url names; without it the demo recreates its own SQLite file")
+    settings = _settings(ctx)
+    if not named:
+        path = Path(db_path or "podesk-demo.db").resolve()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        settings = settings.with_overrides(database_url=f"sqlite:///{path}")
+    migrate(_open(settings))
+    if named and (held := existing_data()):
+        if not reset:
+            _fail(f"{redacted(settings.database_url)} already holds podesk data ({held}); "
+                  "add --reset to empty podesk's tables there and seed the demo")
+        empty_tables()
+    return settings
+
+
+def redacted(url: str) -> str:
+    """A database URL fit to print: its password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = (parts.hostname or "") if parts.port is None else f"{parts.hostname}:{parts.port}"
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 @cli.command()

@@ -28,7 +28,9 @@ class ErrorResponse(Out):
 class ListMeta(Out):
     page: int
     per_page: int
-    total: int
+    total: int = Field(description="rows matching the filters: exact when total_exact, else an estimate, at least 10,001 "
+                                   "(exactly 10,001 when the database can say only \"more than 10,000\")")
+    total_exact: bool = Field(description="true whenever at most 10,000 rows match; false when total is an estimate")
 
 
 class UserRef(Out):

@@ -150,6 +150,8 @@ class PurchaseOrder(BaseModel):
             (("total", "id"), False),
             (("vendor_name", "id"), False),
             (("vendor", "created_at", "id"), False),
+            (("vendor", "status", "created_at", "id"), False),
+            (("status", "id"), False),
             (("requested_by", "status"), False),
             (("status", "approval_level"), False),
             (("status", "submitted_at", "id"), False),  # approvals waiting, oldest first (0010)

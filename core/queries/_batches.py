@@ -40,7 +40,7 @@ def batches(args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:
     paging = r.paging()
     r.done()
     rows = query.order_by(Batch.created_at.desc(), Batch.id.desc()).limit(paging.per_page).offset(paging.offset)
-    return [resource(b) for b in rows], paging.meta(query.count())
+    return [resource(b) for b in rows], paging.meta_of(query)
 
 
 def results(batch_id: str, args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:
@@ -57,4 +57,4 @@ def results(batch_id: str, args: Args) -> tuple[list[dict[str, Any]], dict[str, 
     rows = query.order_by(BatchItem.index).limit(paging.per_page).offset(paging.offset)
     data = [{"index": i.index, "external_id": i.external_id, "po_number": i.po_number, "result": i.result,
              "purchase_order_id": i.po_id, "errors": i.errors or []} for i in rows]
-    return data, paging.meta(query.count())
+    return data, paging.meta_of(query)

@@ -92,7 +92,7 @@ def invoices(args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:
     base = Invoice.select(Invoice.id)
     if conds:
         base = base.where(*conds)
-    return page_of(base, paging.per_page, paging.offset), paging.meta(base.count())
+    return page_of(base, paging.per_page, paging.offset), paging.meta_of(base)
 
 
 def receipt(receipt_id: int) -> dict[str, Any]:
@@ -126,4 +126,4 @@ def receipts(po_id: int, args: Args) -> tuple[list[dict[str, Any]], dict[str, in
     paging = r.paging()
     r.done()
     get_po(po_id)
-    return _receipts(Receipt.po == po_id, paging), paging.meta(Receipt.select().where(Receipt.po == po_id).count())
+    return _receipts(Receipt.po == po_id, paging), paging.meta_of(Receipt.select().where(Receipt.po == po_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import re
 import string
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from rapidfuzz import fuzz, process, utils
 
+from core.db import database, is_postgres
 from core.fields import utcnow
 from core.models import ApiKey, PurchaseOrder, Sku, User, Vendor
 from core.services.settings import format_po_number, get_settings
@@ -43,10 +45,22 @@ def user_for_api_key(key: str | None) -> User | None:
     """The active user an API key belongs to; None for a missing, unknown or revoked key."""
     if not key or not key.startswith(KEY_PREFIX):
         return None
-    found = (ApiKey.select(ApiKey, User).join(User)
-             .where(ApiKey.key_hash == hashlib.sha256(key.encode()).hexdigest(), ApiKey.revoked_at.is_null(),
-                    User.active == True).first())  # noqa: E712
-    return found.user if found else None
+    # Every API request runs this; the statement is written once, not rebuilt by peewee each time
+    # (that was a quarter of a list request's time).
+    postgres = is_postgres()
+    row = database.execute_sql(_key_statement(postgres), (hashlib.sha256(key.encode()).hexdigest(), True)).fetchone()
+    if row is None:
+        return None
+    return User(**{f.name: f.python_value(value) for f, value in zip(User._meta.sorted_fields, row)})
+
+
+@lru_cache(maxsize=2)
+def _key_statement(postgres: bool) -> str:
+    mark = "%s" if postgres else "?"
+    columns = ", ".join(f'u."{f.column_name}"' for f in User._meta.sorted_fields)
+    return (f'SELECT {columns} FROM "{ApiKey._meta.table_name}" AS k JOIN "{User._meta.table_name}" AS u '
+            f'ON k."{ApiKey.user.column_name}" = u."id" WHERE k."{ApiKey.key_hash.column_name}" = {mark} '
+            f'AND k."{ApiKey.revoked_at.column_name}" IS NULL AND u."{User.active.column_name}" = {mark} LIMIT 1')
 
 
 def _ranked(text: str, choices: dict[int, str], limit: int, cutoff: float) -> list[tuple[int, float]]:

@@ -12,6 +12,7 @@ from peewee import fn
 from core.db import is_postgres
 from core.errors import Problem, ValidationFailed
 from core.money import decimal_places
+from core.queries._counting import total as count_total
 from core.types import AMOUNT_PLACES, DECIMAL_STRING
 
 MAX_PER_PAGE = 200
@@ -39,8 +40,13 @@ class Paging:
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
 
-    def meta(self, total: int) -> dict[str, int]:
-        return {"page": self.page, "per_page": self.per_page, "total": total}
+    def meta(self, total: int, exact: bool = True) -> dict[str, int | bool]:
+        """The list's meta for a total the caller knows."""
+        return {"page": self.page, "per_page": self.per_page, "total": total, "total_exact": exact}
+
+    def meta_of(self, query) -> dict[str, int | bool]:
+        """The list's meta, counting the rows `query` matches (exact up to 10,000, else an estimate)."""
+        return self.meta(*count_total(query))
 
 
 class Reader:

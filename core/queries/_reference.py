@@ -77,7 +77,7 @@ def _page(query, r: Reader, render, order) -> tuple[list[dict[str, Any]], dict[s
     paging = r.paging()
     r.done()
     rows = query.order_by(*order).limit(paging.per_page).offset(paging.offset)
-    return [render(row) for row in rows], paging.meta(query.count())
+    return [render(row) for row in rows], paging.meta_of(query)
 
 
 def vendors(args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:

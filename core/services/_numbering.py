@@ -32,3 +32,8 @@ def next_po_numbers(fmt: str, count: int = 1) -> list[str]:
         )
         numbers += [n for n in candidates if (n,) not in taken]
     return numbers
+
+
+def next_po_number(fmt: str) -> str:
+    """The counter's next PO number, unchecked: the caller's insert skips it when it is taken."""
+    return format_po_number(fmt, _advance(PO_COUNTER), utcnow().year)

@@ -104,14 +104,22 @@ def line_row(po_id: int, line_no: int, line: LineState, currency: str) -> dict[s
     }
 
 
-def insert_po(state: PoState, *, po_number: str, requested_by: User, base_currency: str, status: str) -> PurchaseOrder:
-    """Write a new PO and its lines."""
+def insert_po(state: PoState, *, po_number: str, requested_by: User, base_currency: str, status: str) -> PurchaseOrder | None:
+    """Write a new PO and its lines; None, having written nothing, when `po_number` is taken."""
     now = utcnow()
-    po = PurchaseOrder.create(
-        po_number=po_number, external_id=state.external_id, status=status,
-        receipt_status="not_received", billing_status="not_billed", match_status="none",
-        requested_by=requested_by.id, created_at=now, updated_at=now, **header_row(state, base_currency),
+    row = dict(
+        po_number=po_number, external_id=state.external_id, status=status, receipt_status="not_received",
+        billing_status="not_billed", match_status="none", requested_by=requested_by.id, version=1,
+        created_at=now, updated_at=now, **header_row(state, base_currency),
     )
+    # ON CONFLICT on the number alone: a taken number is no error (PostgreSQL would abort the whole
+    # transaction on one), while any other constraint still raises.
+    query = (PurchaseOrder.insert(**row).on_conflict(action="NOTHING", conflict_target=[PurchaseOrder.po_number])
+             .returning(PurchaseOrder.id).tuples())
+    inserted = list(query.execute())
+    if not inserted:
+        return None
+    po = PurchaseOrder(id=inserted[0][0], **{**row, "requested_by": requested_by})
     write_lines(po.id, [], state.lines, state.currency)
     return po
 

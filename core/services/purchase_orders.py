@@ -23,12 +23,13 @@ from core.services import lifecycle
 from core.services._common import args, locked_po
 from core.services._access import require_role
 from core.services._catalog import References, load_catalog
-from core.services._numbering import next_po_numbers
+from core.services._numbering import next_po_number
 from core.services._po_store import audited, bump, header_row, insert_po, line_changes, load_state, write_lines
-from core.services.settings import get_settings
+from core.services.settings import AppSettings, get_settings
 from core.types import PoStatus, Role
 
 _SHAPE_CODES = ("unknown_field", "missing_field", "invalid_type")
+MAX_NUMBER_TRIES = 10_000  # each try takes the counter's next number: a run of hand-typed ones is skipped
 
 
 @dataclass(frozen=True)
@@ -51,46 +52,58 @@ def create_po(actor: User, body: Any, *, today: dt.date | None = None) -> Create
     """A new draft PO; with `submit: true` submitted at once when complete (else its warnings)."""
     require_role(actor, Role.requester, "creating purchase orders")
     values, shape = parse(PurchaseOrderCreate, body)
+    # Read and check before the write transaction: on SQLite it holds the one write lock from its
+    # first statement, so all it does, every other writer waits for. (PostgreSQL's read-committed
+    # transaction saw the vendors and SKUs no more consistently inside than they are read here.)
+    settings, state = _checked(values, shape, today or utcnow().date())
     with database.atomic():
-        return _create(actor, values, shape, today or utcnow().date())
+        return _write(actor, state, settings, submit=bool(values.get("submit")))
 
 
-def _create(actor: User, values: dict[str, Any], shape: list[Problem], today: dt.date, action: str = "created",
-            comment: str | None = None) -> Created:
+def _checked(values: dict[str, Any], shape: list[Problem], today: dt.date) -> tuple[AppSettings, PoState]:
+    """The settings in force and the new PO's state, or ValidationFailed / Conflict."""
     settings = get_settings()
     catalog = load_catalog(References().add_po(values), settings.base_currency)
     state, problems = new_po(values, catalog, today, shape)
     if problems:
         raise ValidationFailed(problems)
     _check_unique(state.po_number, state.external_id)
+    return settings, state
+
+
+def _write(actor: User, state: PoState, settings: AppSettings, *, submit: bool, action: str = "created",
+           comment: str | None = None) -> Created:
     po = _insert_numbered(state, actor, settings)
     audit.record("purchase_order", po.id, action, actor, _created_changes(po, state, settings.base_currency), comment=comment)
     events.publish(events.DomainEvent(events.PO_CREATED, po.id, actor.id))
     warnings = None
-    if values.get("submit"):
+    if submit:
         warnings = submit_warnings(state)
         if warnings is None:
             lifecycle.submit_locked(po, actor, settings)
-    return Created(PurchaseOrder.get_by_id(po.id), warnings)
+            po = PurchaseOrder.get_by_id(po.id)  # its status, version and timestamps moved
+    return Created(po, warnings)
 
 
-def _insert_numbered(state: PoState, actor: User, settings) -> PurchaseOrder:
-    """Insert the PO under its own number, or the next free one.
+def _insert_numbered(state: PoState, actor: User, settings: AppSettings) -> PurchaseOrder:
+    """Insert the PO under its own number, or the counter's next one nobody has taken.
 
-    A number someone typed by hand in a transaction not yet committed is invisible to the free-number
-    check; the insert then meets it at the unique index, and the next number is taken instead.
+    A number someone typed by hand (committed, or in a transaction not yet committed) is met at the
+    unique index, where the insert does nothing and the counter's next number is tried.
     """
-    for _ in range(5):
-        number = state.po_number or next_po_numbers(settings.po_number_format)[0]
+    for _ in range(MAX_NUMBER_TRIES):
+        number = state.po_number or next_po_number(settings.po_number_format)
         try:
-            with database.atomic():
-                return insert_po(state, po_number=number, requested_by=actor, base_currency=settings.base_currency, status=PoStatus.draft)
+            po = insert_po(state, po_number=number, requested_by=actor, base_currency=settings.base_currency, status=PoStatus.draft)
         except IntegrityError as exc:
             if "external_id" in str(exc):
                 raise conflict("duplicate_external_id", f"external_id {state.external_id!r} is already used by another PO", "/external_id") from exc
-            if state.po_number:
-                raise conflict("duplicate_po_number", f"PO number {number!r} is already used", "/po_number") from exc
-    raise conflict("duplicate_po_number", "no free PO number after several tries; try again")
+            raise
+        if po is not None:
+            return po
+        if state.po_number:
+            raise conflict("duplicate_po_number", f"PO number {number!r} is already used", "/po_number")
+    raise conflict("duplicate_po_number", "no free PO number after many tries; check po_number_format against the numbers in use")
 
 
 def _copy_body(state: PoState, values: dict[str, Any], po_date: dt.date) -> dict[str, Any]:
@@ -122,8 +135,8 @@ def copy_po(actor: User, po_id: int, *, po_date: dt.date | str | None = None, po
         if source is None:
             raise not_found("purchase order", po_id)
         po_date = values.get("po_date") or today or utcnow().date()
-        copied = _copy_body(load_state(source), values, po_date)
-        return _create(actor, copied, [], po_date, action="copied_from", comment=f"copied from {source.po_number}")
+        settings, state = _checked(_copy_body(load_state(source), values, po_date), [], po_date)
+        return _write(actor, state, settings, submit=False, action="copied_from", comment=f"copied from {source.po_number}")
 
 
 def _created_changes(po: PurchaseOrder, state: PoState, base_currency: str) -> dict[str, Any]:

@@ -109,3 +109,47 @@ def test_demo_prints_how_to_sign_in_to_the_dashboard_and_the_password_works(tmp_
     signed = client.post("/sign-in", data={"csrf_token": token, "email": "vera@example.com", "password": password})
     assert signed.status_code == 303
     assert "Vera Viewer" in client.get("/").get_data(as_text=True)
+
+
+def demo_client(database_url: str, key: str) -> ApiClient:
+    from core.config import Settings
+    from web import create_app
+
+    app = create_app(Settings(database_url=database_url, rate_limit_per_minute=0, secret_key="t"))
+    return ApiClient(app.test_client(), {"Authorization": f"Bearer {key}"})
+
+
+def test_demo_seeds_the_database_database_url_names_sqlite_or_postgresql(database_url):
+    result = podesk(database_url, "demo", "--no-serve")
+    assert result.returncode == 0, result.stderr
+    client = demo_client(database_url, result.stdout.strip().splitlines()[-1])
+    listed = client.get("/purchase-orders?per_page=200").json
+    assert listed["meta"]["total"] >= 8 and listed["meta"]["total_exact"] is True
+    assert {"draft", "pending_approval", "approved", "rejected", "cancelled", "closed"} <= {po["status"] for po in listed["data"]}
+    assert client.get("/vendors").json["meta"]["total"] == 5
+
+
+def test_demo_refuses_a_database_that_holds_podesk_data_and_names_reset(database_url):
+    podesk(database_url, "user", "add", "--name", "Real Person", "--email", "real@example.com", "--role", "admin")
+    refused = podesk(database_url, "demo", "--no-serve")
+    assert refused.returncode == 2
+    assert "already holds podesk data (1 users)" in refused.stderr and "--reset" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_demo_with_reset_empties_podesks_tables_first_and_seeds_afresh(database_url):
+    first = podesk(database_url, "demo", "--no-serve")
+    old_key = first.stdout.strip().splitlines()[-1]
+    again = podesk(database_url, "demo", "--no-serve", "--reset")
+    assert again.returncode == 0, again.stderr
+    client = demo_client(database_url, again.stdout.strip().splitlines()[-1])
+    assert client.get("/vendors").json["meta"]["total"] == 5  # not 10: the first demo's rows are gone
+    assert client.get("/purchase-orders?per_page=200").json["data"][-1]["po_number"] == "PO-00001"  # numbering restarted
+    assert demo_client(database_url, old_key).get("/vendors").status_code == 401
+
+
+def test_demo_reset_without_database_url_is_bad_usage(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "podesk", "demo", "--db", str(tmp_path / "d.db"), "--reset", "--no-serve"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "--database-url" in result.stderr
+    assert not (tmp_path / "d.db").exists()

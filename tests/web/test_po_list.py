@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.factories import line, make_sku, make_vendor
+from tests.factories import line, make_sku, make_vendor, po_body
 
 
 @pytest.fixture
@@ -220,20 +220,20 @@ def test_several_sort_keys_apply_in_order(create, listing):
 # ---- paging ----------------------------------------------------------------------------------
 
 def test_the_default_page_is_1_of_50(pos, listing):
-    assert listing().json["meta"] == {"page": 1, "per_page": 50, "total": 3}
+    assert listing().json["meta"] == {"page": 1, "per_page": 50, "total": 3, "total_exact": True}
 
 
 def test_pages_split_the_sorted_list(listing, names):
     first = listing({"sort": "created_at", "per_page": 2})
     second = listing({"sort": "created_at", "per_page": 2, "page": 2})
     assert (names(first), names(second)) == (["p1", "p2"], ["p3"])
-    assert second.json["meta"] == {"page": 2, "per_page": 2, "total": 3}
+    assert second.json["meta"] == {"page": 2, "per_page": 2, "total": 3, "total_exact": True}
 
 
 def test_a_page_past_the_end_is_empty_with_the_true_total(pos, listing):
     resp = listing({"page": 9, "per_page": 2})
     assert resp.status_code == 200
-    assert resp.json == {"data": [], "meta": {"page": 9, "per_page": 2, "total": 3}}
+    assert resp.json == {"data": [], "meta": {"page": 9, "per_page": 2, "total": 3, "total_exact": True}}
 
 
 @pytest.mark.parametrize("per_page", [1, 200])
@@ -305,3 +305,12 @@ def test_a_list_item_is_a_summary_without_lines(pos, listing, people):
 def test_listing_needs_an_api_key(api):
     resp = api.get("/purchase-orders")
     assert resp.status_code == 401
+
+
+def test_the_list_and_a_po_read_back_round_total_base_in_the_configured_base_currency(api, people):
+    assert api.as_(people.admin).patch("/settings", json={"base_currency": "JPY"}).status_code == 200
+    body = po_body(currency="USD", exchange_rate="150.123", lines=[line(quantity="1", rate="10.55")])
+    created = api.as_(people.requester).post("/purchase-orders", json=body).json
+    listed = api.as_(people.viewer).get("/purchase-orders").json["data"]
+    read = api.as_(people.viewer).get(f"/purchase-orders/{created['id']}").json
+    assert created["total_base"] == listed[0]["total_base"] == read["total_base"] == "1584"  # 10.55 × 150.123, whole yen

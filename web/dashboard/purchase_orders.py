@@ -125,10 +125,10 @@ def purchase_orders_csv():
     if req.filter is None:
         raise ValidationFailed([Problem("invalid_value", m) for m in [*req.errors.values(), *req.general]])
     cap = current_app.config.get("PODESK_CSV_CAP", EXPORT_CAP)
-    count = queries.count_purchase_orders(req.filter)
+    count = queries.count_purchase_orders(req.filter, up_to=cap)
     if count > cap:
-        raise ValidationFailed([Problem("invalid_value", f"These filters select {count:,} purchase orders; an export holds "
-                                        f"at most {cap:,}. Narrow the filters (a date range, a status) and export again.")])
+        raise ValidationFailed([Problem("invalid_value", f"These filters select more than {cap:,} purchase orders, the most one "
+                                        "export holds. Narrow the filters (a date range, a status) and export again.")])
     rows = queries.export_purchase_orders(req.filter, limit=cap)
     response = Response(stream_with_context(_csv_lines(rows)), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="purchase-orders.csv"'
