@@ -91,3 +91,31 @@ def test_a_csv_larger_than_the_cap_is_refused_with_a_page_that_says_how_to_narro
 def test_a_csv_with_a_bad_filter_is_a_400_page_naming_it(app):
     response = signed_in(app, VERA).get("/purchase-orders.csv?status=bogus")
     assert response.status_code == 400 and "&#39;bogus&#39; is not one of" in text(response)
+
+
+def test_past_ten_thousand_pos_the_list_says_how_many_it_knows_and_pages_on(app):
+    from core.queries import user_by_email
+    from tests.web.test_list_totals import insert_pos
+
+    insert_pos(10_001, user_by_email(VERA))
+    client = signed_in(app, VERA)
+    page = text(client.get("/purchase-orders?per_page=200&page=51"))
+    assert re.search(r"(10,000\+|about [\d.]+ thousand) purchase orders", page)  # PostgreSQL may estimate
+    assert "Showing 10,001–10,021" in page and "page 51 of" not in page and 'rel="next"' not in page
+    assert 'rel="next"' in text(client.get("/purchase-orders?per_page=200&page=50"))
+    assert "Download these purchase orders as CSV" in page
+
+
+def test_a_total_reads_exact_as_a_lower_bound_or_as_an_estimate(app):
+    from web.dashboard.formatting import total
+
+    from types import SimpleNamespace
+
+    from flask import g
+
+    with app.test_request_context():
+        assert total({"total": 1234, "total_exact": True}) == "1,234"
+        assert total({"total": 10_001, "total_exact": False}) == "10,000+"
+        assert total({"total": 1_234_567, "total_exact": False}) == "about 12.3\u202flakh"  # en_IN, the default
+        g.user = SimpleNamespace(locale="en_US", timezone=None)
+        assert total({"total": 1_234_567, "total_exact": False}) == "about 1.2 million"

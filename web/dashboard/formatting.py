@@ -6,10 +6,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_time, format_timedelta
-from babel.numbers import format_decimal
+from babel.numbers import format_compact_decimal, format_decimal
 from flask import g
 
 from core.money import format_money
+from core.queries import EXACT_UP_TO
 from web.dashboard import dashboard
 
 DEFAULT_LOCALE = "en_IN"
@@ -61,6 +62,17 @@ def number(value: Decimal | int | str | None) -> str:
     if value is None:
         return ""
     return format_decimal(Decimal(value), locale=locale(), decimal_quantization=False)
+
+
+@dashboard.app_template_filter("total")
+def total(meta: dict) -> str:
+    """A list's total as people should read it: exact (`1,234`), "10,000+" when only that much is
+    known (SQLite past 10,000), or "about 1.2 million" (PostgreSQL's estimate)."""
+    if meta.get("total_exact", True):
+        return number(meta["total"])
+    if meta["total"] <= EXACT_UP_TO + 1:
+        return number(EXACT_UP_TO) + "+"
+    return "about " + format_compact_decimal(meta["total"], format_type="long", fraction_digits=1, locale=locale())
 
 
 @dashboard.app_template_filter("when")

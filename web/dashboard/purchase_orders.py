@@ -37,15 +37,19 @@ def _sort_link(flt: PoFilter, key: str) -> dict[str, str | None]:
             "next": "descending" if flip else "ascending"}
 
 
-def _pages(flt: PoFilter, meta: dict[str, int]) -> dict[str, Any]:
-    last = max(1, math.ceil(meta["total"] / meta["per_page"]))
+def _pages(flt: PoFilter, meta: dict[str, Any], shown: int) -> dict[str, Any]:
+    """Where the pager leads. Past 10,000 matches the total is only a bound or an estimate: then the
+    last page is unknown, and "Next" is offered while a page comes back full."""
     first_row = (meta["page"] - 1) * meta["per_page"] + 1
+    exact = meta.get("total_exact", True)
+    last = max(1, math.ceil(meta["total"] / meta["per_page"])) if exact else None
+    more = meta["page"] < last if exact else shown == meta["per_page"]
     return {
-        "last": last, "first_row": first_row, "last_row": min(meta["total"], first_row + meta["per_page"] - 1),
+        "last": last, "first_row": first_row, "last_row": first_row + shown - 1,
         "prev": _url(flt, page=meta["page"] - 1) if meta["page"] > 1 else None,
-        "next": _url(flt, page=meta["page"] + 1) if meta["page"] < last else None,
+        "next": _url(flt, page=meta["page"] + 1) if more else None,
         "first": _url(flt, page=1) if meta["page"] > 2 else None,
-        "final": _url(flt, page=last) if meta["page"] < last - 1 else None,
+        "final": _url(flt, page=last) if exact and meta["page"] < last - 1 else None,
     }
 
 
@@ -53,7 +57,7 @@ def _results(req: ListArgs) -> dict[str, Any]:
     if req.filter is None:
         return {"rows": [], "meta": None}
     rows, meta = queries.purchase_orders(req.filter)
-    return {"rows": rows, "meta": meta, "pages": _pages(req.filter, meta),
+    return {"rows": rows, "meta": meta, "pages": _pages(req.filter, meta, len(rows)),
             "sorts": {key: _sort_link(req.filter, key) for key, _ in COLUMNS if key},
             "csv_url": url_for("dashboard.purchase_orders_csv") + _query(req.query(without=NOT_FOR_EXPORT))}
 
