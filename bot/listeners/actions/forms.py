@@ -17,35 +17,26 @@ from bot.people import identify
 log = logging.getLogger(__name__)
 
 
+def _listen_to_opener(app: App, action_id: str, opener) -> None:
+    @app.action(action_id)
+    def open_form(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+        """A form for the person who clicked (new PO, receipt of the card's PO, email to its vendor)."""
+        ack()
+        user, problem = identify(client, body["user"]["id"])
+        problem = problem or opener(client, user, action, body["trigger_id"])
+        if problem:
+            tell(body, user, problem)
+
+
 def register(app: App, bot: Bot) -> None:
     """Listen for the form buttons."""
-
-    @app.action(OPEN_NEW)
-    def open_new(ack: Ack, body: dict, client: WebClient) -> None:
-        """The new PO form (from a reply to `new` in a mention or DM)."""
-        ack()
-        user, problem = identify(client, body["user"]["id"])
-        problem = problem or open_new_po(bot, client, user, body["trigger_id"])
-        if problem:
-            tell(body, user, problem)
-
-    @app.action(OPEN_RECEIVE)
-    def open_receipt(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
-        """The receipt form of the card's PO."""
-        ack()
-        user, problem = identify(client, body["user"]["id"])
-        problem = problem or open_receive(bot, client, user, int(action["value"]), body["trigger_id"])
-        if problem:
-            tell(body, user, problem)
-
-    @app.action(OPEN_SEND)
-    def open_sending(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
-        """The email form of the card's PO, the vendor's address prefilled."""
-        ack()
-        user, problem = identify(client, body["user"]["id"])
-        problem = problem or open_send(client, user, int(action["value"]), body["trigger_id"])
-        if problem:
-            tell(body, user, problem)
+    opens = {  # button → what opens its form (None when it opened, else why not)
+        OPEN_NEW: lambda client, user, action, trigger: open_new_po(bot, client, user, trigger),
+        OPEN_RECEIVE: lambda client, user, action, trigger: open_receive(bot, client, user, int(action["value"]), trigger),
+        OPEN_SEND: lambda client, user, action, trigger: open_send(client, user, int(action["value"]), trigger),
+    }
+    for action_id, opener in opens.items():
+        _listen_to_opener(app, action_id, opener)
 
     @app.action(ADD_LINE)
     def add_line(ack: Ack, body: dict, client: WebClient) -> None:
