@@ -36,6 +36,11 @@ def _circulating_currencies() -> frozenset[str]:
     return frozenset(codes)
 
 
+def currency_codes() -> list[str]:
+    """Every current ISO 4217 code, sorted (what a currency field accepts)."""
+    return sorted(_circulating_currencies())
+
+
 def is_currency(code: object) -> bool:
     """True for a current ISO 4217 code in upper case (`INR`, `USD`, `JPY`, `KWD` …)."""
     return isinstance(code, str) and code in _circulating_currencies()

@@ -18,7 +18,8 @@ from core.queries._desk import (
 from core.queries._choices import vendor_choices
 from core.queries._po_export import EXPORT_CAP, count_purchase_orders, export_purchase_orders
 from core.queries._counting import EXACT_UP_TO
-from core.queries._filters import PoFilter
+from core.queries._filters import CHOICES as PO_FILTER_CHOICES, SORTABLE as PO_SORTABLE, PoFilter
+from core.queries._params import QuerySchema
 from core.queries._health import database_ok, outbox_health, scheduler_alive
 from core.queries._invoices import invoice, invoices, receipt, receipts
 from core.queries._lookup import (
@@ -48,7 +49,7 @@ from core.queries._reference import (
 )
 
 __all__ = [
-    "EXACT_UP_TO", "EXPORT_CAP", "PoFilter", "count_purchase_orders", "export_purchase_orders", "line_matches", "po_invoices",
+    "EXACT_UP_TO", "EXPORT_CAP", "PO_FILTER_CHOICES", "PO_SORTABLE", "PoFilter", "QuerySchema", "count_purchase_orders", "export_purchase_orders", "line_matches", "po_invoices",
     "po_submit_warnings", "all_waiting", "batch", "batch_results", "batches", "closest_po_numbers", "count_open_exceptions",
     "counts_by_status", "database_ok", "dimension", "dimensions", "find_skus", "find_vendors", "get_dimension",
     "get_sku", "get_vendor", "invoice", "invoices", "open_exceptions", "open_pos_of", "outbox_health", "po_card",

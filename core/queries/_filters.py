@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.errors import Problem, ValidationFailed
-from core.queries._params import DEFAULT_PER_PAGE, MAX_ID, MAX_PER_PAGE, Args, Paging, Reader
+from core.queries._params import DEFAULT_PER_PAGE, MAX_ID, MAX_PER_PAGE, MAX_TEXT, Args, Paging, Reader
 from core.types import BillingStatus, Matching, MatchStatus, PoStatus, PoType, ReceiptStatus
 
 SORTABLE = ("po_number", "po_date", "delivery_date", "created_at", "total", "vendor_name", "status")
@@ -21,7 +21,6 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "match_status": tuple(MatchStatus), "po_type": tuple(PoType), "matching": tuple(Matching),
 }
 IDS = ("vendor_id", "requested_by")
-MAX_TEXT = 200
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,18 @@ from core.db import is_postgres
 from core.errors import Problem, ValidationFailed
 from core.money import decimal_places
 from core.queries._counting import total as count_total
+from core.schemas.types import DATE_SCHEMA, WHITESPACE, decimal_pattern, not_blank_pattern
 from core.types import AMOUNT_PLACES, DECIMAL_STRING
 
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
-_INT = re.compile(r"^\d{1,10}$")
 MAX_ID = 2**31 - 1
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_PAGE = MAX_ID
+MAX_TEXT = 200  # q, external_id and every value of a list parameter: long enough for any name, short enough to index
+MAX_AMOUNT = Decimal(10) ** 14
+_INT = re.compile(r"[0-9]{1,10}")  # ASCII digits only: int() would also read "١٠"
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
 
 Args = Mapping[str, Sequence[str]]  # every value of each query parameter, as given
 
@@ -67,58 +72,63 @@ class Reader:
         self._bad("invalid_value", name, "is empty; give a value or leave the parameter out")
 
     def values(self, name: str) -> list[str]:
-        """Every value given, repeated or comma-separated (an empty one is a bad value, not an absent one)."""
-        found = [v.strip() for raw in self.args.get(name, ()) for v in raw.split(",")]
+        """Every value given, repeated or comma-separated, exactly as written (an empty one is a bad
+        value, not an absent one)."""
+        found = [v for raw in self.args.get(name, ()) for v in raw.split(",")]
         if any(not v for v in found):
             self._blank(name)
+        if any(len(v) > MAX_TEXT for v in found):
+            self._bad("invalid_value", name, f"each value is at most {MAX_TEXT} characters")
+            return []
         return [v for v in found if v]
 
     def one(self, name: str) -> str | None:
+        """The parameter's one value, exactly as written, or None when absent."""
         given = self.args.get(name) or ()
         if len(given) > 1:
             self._bad("invalid_value", name, "give this parameter once")
-        if given and not given[0].strip():
+        if given and not given[0]:
             self._blank(name)
-        return given[0].strip() if given and given[0].strip() else None
+        return given[0] if given and given[0] else None
 
     def choices(self, name: str, allowed: Iterable[str]) -> list[str]:
         allowed = list(allowed)
         found = self.values(name)
         for value in found:
             if value not in allowed:
-                self._bad("invalid_value", name, f"{value!r} is not one of {', '.join(allowed)}")
+                self._bad("invalid_value", name, f"{value[:40]!r} is not one of {', '.join(allowed)}")
         return [v for v in found if v in allowed]
 
     def ints(self, name: str) -> list[int]:
         found = self.values(name)
-        for value in found:
-            if not _INT.match(value) or not 1 <= int(value) <= MAX_ID:
-                self._bad("invalid_value", name, f"{value!r} is not a positive integer id")
-        return [int(v) for v in found if _INT.match(v) and 1 <= int(v) <= MAX_ID]
+        ids = [int(v) for v in found if _INT.fullmatch(v) and 1 <= int(v) <= MAX_ID]
+        if len(ids) < len(found):
+            bad = next(v for v in found if not (_INT.fullmatch(v) and 1 <= int(v) <= MAX_ID))
+            self._bad("invalid_value", name, f"{bad[:40]!r} is not a positive integer id")
+        return ids
 
     def date(self, name: str) -> dt.date | None:
         value = self.one(name)
         if value is None:
             return None
         try:
-            if not _DATE.match(value):
+            if not _DATE.fullmatch(value):
                 raise ValueError
             return dt.date.fromisoformat(value)
         except ValueError:
-            self._bad("invalid_date", name, f"{value!r} is not a date YYYY-MM-DD")
+            self._bad("invalid_date", name, f"{value[:40]!r} is not a date YYYY-MM-DD")
             return None
 
     def decimal(self, name: str) -> Decimal | None:
         value = self.one(name)
         if value is None:
             return None
-        value = self.args[name][0]  # as given: " 10 " is no more a number here than in a body
-        number = Decimal(value) if DECIMAL_STRING.fullmatch(value) else None
-        if number is None or number < 0 or number >= Decimal(10) ** 14:
-            self._bad("invalid_value", name, f"{value!r} is not a non-negative amount")
+        number = Decimal(value) if DECIMAL_STRING.fullmatch(value) else None  # " 10 " is no more a number here than in a body
+        if number is None or number < 0 or number >= MAX_AMOUNT:
+            self._bad("invalid_value", name, f"{value[:40]!r} is not a non-negative amount")
             return None
         if decimal_places(number) > AMOUNT_PLACES:
-            self._bad("invalid_value", name, f"{value!r} has more than {AMOUNT_PLACES} decimal places")
+            self._bad("invalid_value", name, f"{value[:40]!r} has more than {AMOUNT_PLACES} decimal places")
             return None
         return number
 
@@ -126,17 +136,23 @@ class Reader:
         value = self.one(name)
         if value is None:
             return None
-        if value.lower() not in ("true", "false", "1", "0"):
-            self._bad("invalid_value", name, f"{value!r} is not true or false")
+        if value not in _BOOLEANS:
+            self._bad("invalid_value", name, f"{value[:40]!r} is not true or false")
             return None
-        return value.lower() in ("true", "1")
+        return _BOOLEANS[value]
 
-    def text(self, name: str, max_len: int = 200) -> str | None:
+    def text(self, name: str, max_len: int = MAX_TEXT) -> str | None:
+        """Free text (a search), trimmed; at most `max_len` characters as written, and not only white space."""
         value = self.one(name)
-        if value is not None and len(value) > max_len:
+        if value is None:
+            return None
+        if len(value) > max_len:
             self._bad("invalid_value", name, f"at most {max_len} characters")
             return None
-        return value
+        if not value.strip(WHITESPACE):
+            self._blank(name)
+            return None
+        return value.strip(WHITESPACE)
 
     def sort(self, allowed: Iterable[str], default: str) -> list[tuple[str, bool]]:
         """[(key, descending)] from `sort=-created_at,po_number`."""
@@ -152,16 +168,16 @@ class Reader:
         return out
 
     def paging(self) -> Paging:
-        page = self._positive("page", 1, None)
+        page = self._positive("page", 1, MAX_PAGE)
         per_page = self._positive("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
         return Paging(page, per_page)
 
-    def _positive(self, name: str, default: int, maximum: int | None) -> int:
+    def _positive(self, name: str, default: int, maximum: int) -> int:
         value = self.one(name)
         if value is None:
             return default
-        if not _INT.match(value) or int(value) < 1 or (maximum and int(value) > maximum):
-            bound = f"1–{maximum}" if maximum else "1 or more"
+        if not _INT.fullmatch(value) or not 1 <= int(value) <= maximum:
+            bound = f"1–{maximum:,}"
             self._bad("invalid_value", name, f"{value!r} must be a whole number {bound}")
             return default
         return int(value)
@@ -170,3 +186,50 @@ class Reader:
         """Raise a 400 listing every bad parameter, if any."""
         if self.problems:
             raise ValidationFailed(self.problems)
+
+
+class QuerySchema:
+    """The JSON schema of each kind of list parameter, exactly what the Reader method of that kind
+    accepts, for the OpenAPI document (so the document and the parser cannot drift apart)."""
+
+    @staticmethod
+    def choices(allowed: Iterable[str]) -> dict:
+        """Several of `allowed` (the parameter repeated; commas also separate values)."""
+        return {"type": "array", "items": {"type": "string", "enum": list(allowed)}}
+
+    @staticmethod
+    def ids() -> dict:
+        return {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+
+    @staticmethod
+    def values() -> dict:
+        return {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": "^[^,\\u0000]+$"}}
+
+    @staticmethod
+    def text(max_len: int = MAX_TEXT) -> dict:
+        return {"type": "string", "minLength": 1, "maxLength": max_len, "pattern": not_blank_pattern()}
+
+    @staticmethod
+    def date() -> dict:
+        return dict(DATE_SCHEMA)
+
+    @staticmethod
+    def amount() -> dict:
+        return {"type": "string", "pattern": decimal_pattern(places=AMOUNT_PLACES, below=MAX_AMOUNT, maximum=None, positive=False)}
+
+    @staticmethod
+    def boolean() -> dict:
+        return {"type": "boolean"}
+
+    @staticmethod
+    def sort(allowed: Iterable[str]) -> dict:
+        key = "-?(?:" + "|".join(allowed) + ")"
+        return {"type": "string", "pattern": f"^{key}(?:,{key})*$"}
+
+    @staticmethod
+    def page() -> dict:
+        return {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}
+
+    @staticmethod
+    def per_page() -> dict:
+        return {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SkipValidation
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SkipValidation, WithJsonSchema
 
 from core.schemas.purchase_orders import PurchaseOrderImport
 
-from core.schemas.types import fail
+from core.schemas.types import NO_NUL_PATTERN, fail
 
 MAX_POS = 100
 MAX_LINES = 1000
+
+
+# Any JSON value whose strings (keys too) hold no NUL: what a bulk item may carry before the
+# worker checks it against PurchaseOrderImport (a NUL is refused at once, anywhere in a body).
+# The schema is recursive; the document links the marker to it (pydantic would chase the $ref).
+JSON_WITHOUT_NUL_REF = {"x-ref": "JsonWithoutNul"}
+JSON_WITHOUT_NUL = {"anyOf": [
+    {"type": "string", "pattern": NO_NUL_PATTERN},
+    {"type": ["number", "boolean", "null"]},
+    {"type": "array", "items": JSON_WITHOUT_NUL_REF},
+    {"type": "object", "propertyNames": {"pattern": NO_NUL_PATTERN}, "additionalProperties": JSON_WITHOUT_NUL_REF},
+]}
 
 
 def _purchase_orders(value: Any) -> Any:
@@ -36,6 +48,14 @@ class BulkUpsert(BaseModel):
     # worker, so that one bad item fails alone; the document still shows what an item must be.
     purchase_orders: Annotated[
         SkipValidation[list[PurchaseOrderImport]], BeforeValidator(_purchase_orders),
-        Field(json_schema_extra={"minItems": 1, "maxItems": MAX_POS},
-              description=f"each an upsert keyed by external_id (else po_number); at most {MAX_LINES} line items in all"),
+        WithJsonSchema({
+            "type": "array", "minItems": 1, "maxItems": MAX_POS,
+            "description": f"each an upsert keyed by external_id (else po_number); at most {MAX_LINES} line items in all",
+            "items": {"type": "object", "propertyNames": {"pattern": NO_NUL_PATTERN},
+                      "additionalProperties": JSON_WITHOUT_NUL_REF,
+                      "x-item-schema": "#/components/schemas/PurchaseOrderImport",
+                      "description": "a purchase order as PurchaseOrderImport describes it. The envelope is checked at once; "
+                                     "each item is checked by the worker, so that an item that breaks that schema or a rule "
+                                     "fails alone (its errors in GET /batches/{id}/results) and the others are written"},
+        }),
     ]

@@ -3,53 +3,25 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from core.events import WEBHOOK_EVENTS
-from core.schemas.types import Strict, fail, text
+from core.schemas.types import EMAIL_SCHEMA, NUL_DETAIL, Strict, _nullable, email_address, fail, text
 
 MAX_RECIPIENTS = 50  # per list: a PO goes to a vendor's few people, not to a mailing list
 EVENT_NAMES = tuple(WEBHOOK_EVENTS.values())
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab, line feed and carriage return
-_LINE_BREAK = re.compile(r"[\r\n]")
-
-
-def _nullable(schema: dict[str, Any], nullable: bool) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]} if nullable else schema
+# Control characters: all but tab, line feed and carriage return; in one line, those too.
+_CONTROL = "".join(map(chr, [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f]))
+_CONTROL_OR_BREAK = "".join(map(chr, [*range(0x00, 0x20), 0x7f]))
 
 
 def prose(max_len: int, *, one_line: bool = False, nullable: bool = True):
     """Text people write (a subject, an email body, an address): trimmed, 1–`max_len` characters,
     no control characters, and no line break when `one_line` (a header must stay one header)."""
-
-    def check(value: Any) -> str | None:
-        if value is None and nullable:
-            return None
-        if not isinstance(value, str):
-            raise fail("invalid_type", "must be a string")
-        value = value.strip()
-        if not value:
-            raise fail("invalid_value", "must not be empty")
-        if len(value) > max_len:
-            raise fail("invalid_value", f"must be at most {max_len} characters (got {len(value)})")
-        if _CONTROL.search(value) or (one_line and _LINE_BREAK.search(value)):
-            raise fail("invalid_value", "must be one line of text" if one_line else "must not contain control characters")
-        return value
-
-    schema = {"type": "string", "minLength": 1, "maxLength": max_len}
-    return Annotated[str | None if nullable else str, BeforeValidator(check), WithJsonSchema(_nullable(schema, nullable))]
-
-
-def _address(value: Any) -> str:
-    if not isinstance(value, str):
-        raise fail("invalid_type", "an email address is a string")
-    try:
-        return validate_email(value.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise fail("invalid_email", f"{value!r} is not an email address: {exc}") from None
+    if one_line:
+        return text(max_len, nullable=nullable, forbidden=_CONTROL_OR_BREAK, forbidden_hint="must be one line of text")
+    return text(max_len, nullable=nullable, forbidden=_CONTROL, forbidden_hint="must not contain control characters")
 
 
 def _addresses(*, at_least_one: bool):
@@ -65,7 +37,7 @@ def _addresses(*, at_least_one: bool):
     return check
 
 
-Address = Annotated[str, BeforeValidator(_address), WithJsonSchema({"type": "string", "format": "email"})]
+Address = Annotated[str, BeforeValidator(email_address), WithJsonSchema(EMAIL_SCHEMA)]
 Recipients = Annotated[list[Address], BeforeValidator(_addresses(at_least_one=True)), Field(min_length=1, max_length=MAX_RECIPIENTS)]
 MoreRecipients = Annotated[list[Address], BeforeValidator(_addresses(at_least_one=False)), Field(max_length=MAX_RECIPIENTS)]
 Subject = prose(255, one_line=True)
@@ -83,25 +55,28 @@ class SendPoBody(Strict):
                                              "{total} and {company_name} are filled in here too")] = None
 
 
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+# An http(s) URL with a host, spelled in ASCII (an international name in its xn-- form, other
+# characters %-encoded), with an optional port, path, query and fragment and no user:password.
+WEB_URL = re.compile(rf"https?://(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]{{2,45}}\])(?::[0-9]{{1,5}})?(?:[/?#][!-~]*)?")
+
+
 def _web_url(value: Any) -> str:
     if not isinstance(value, str):
         raise fail("invalid_type", "must be a string")
-    value = value.strip()
     if len(value) > 2000:
         raise fail("invalid_value", "must be at most 2000 characters")
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname
-    except ValueError:
-        parts, host = None, None
-    if parts is None or parts.scheme not in ("http", "https") or not host or _CONTROL.search(value) or " " in value:
-        raise fail("invalid_value", f"{value!r} is not an http:// or https:// URL with a host")
+    if "\x00" in value:
+        raise fail("invalid_value", NUL_DETAIL)
+    if not WEB_URL.fullmatch(value):
+        raise fail("invalid_value", f"{value[:80]!r} is not an http:// or https:// URL with a host, written in ASCII "
+                                    "(an international name in its xn-- form)")
     return value
 
 
 def web_url(*, nullable: bool):
     """An http:// or https:// URL with a host (anything else, ftp:// or javascript:, is refused)."""
-    schema = {"type": "string", "format": "uri", "maxLength": 2000, "pattern": "^https?://"}
+    schema = {"type": "string", "maxLength": 2000, "pattern": f"^{WEB_URL.pattern}$"}
     check = (lambda value: None if value is None else _web_url(value)) if nullable else _web_url
     return Annotated[str | None if nullable else str, BeforeValidator(check), WithJsonSchema(_nullable(schema, nullable))]
 

@@ -138,7 +138,7 @@ class PurchaseOrderPatch(Strict):
     external_id: ExternalId = None
     po_type: PoTypeField = None
     matching: MatchingField = None
-    po_date: PoDate = None
+    po_date: date(code="invalid_date", nullable=False) = None  # a PO always has a date
     delivery_date: DeliveryDate = None
     vendor_id: VendorId = None
     currency: CurrencyRequired = None

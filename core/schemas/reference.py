@@ -7,7 +7,10 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from core.schemas.types import (
+    ID_SCHEMA,
+    MAX_ID,
     Strict,
+    whole_number,
     UPPER_WORD,
     Currency,
     Email,
@@ -116,16 +119,19 @@ class DimensionPatch(Strict):
 
 
 def _approver(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
+    if isinstance(value, str):
+        if value not in (Role.approver, Role.admin):
+            raise fail("invalid_value", f"role {value[:40]!r} cannot approve; use approver or admin")
+        return value
+    number = whole_number(value)
+    if number is None:
         raise fail("invalid_type", "an approver is a user id (integer) or a role name")
-    if isinstance(value, str) and value not in (Role.approver, Role.admin):
-        raise fail("invalid_value", f"role {value!r} cannot approve; use approver or admin")
-    if isinstance(value, int) and value < 1:
+    if not 1 <= number <= MAX_ID:
         raise fail("invalid_value", "a user id is a positive integer")
-    return value
+    return number
 
 
-Approver = Annotated[int | str, BeforeValidator(_approver), WithJsonSchema({"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": ["approver", "admin"]}]})]
+Approver = Annotated[int | str, BeforeValidator(_approver), WithJsonSchema({"oneOf": [ID_SCHEMA, {"type": "string", "enum": ["approver", "admin"]}]})]
 
 
 def _approvers(value: Any) -> Any:
@@ -155,11 +161,12 @@ Percent = native_decimal(places=PERCENT_PLACES, below=Decimal(10) ** 4)
 
 
 def _hours(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int):
+    number = whole_number(value)
+    if number is None:
         raise fail("invalid_type", "must be a whole number of hours")
-    if not 1 <= value <= 24 * 30:
+    if not 1 <= number <= 24 * 30:
         raise fail("invalid_value", "must be between 1 and 720 hours")
-    return value
+    return number
 
 
 class SettingsPatch(Strict):

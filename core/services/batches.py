@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -30,6 +31,8 @@ from core.types import Role
 log = logging.getLogger(__name__)
 
 IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
+# A header value: printable ASCII, no white space at either end, at most 255 characters (the column).
+IDEMPOTENCY_KEY = re.compile(r"[!-~](?:[ -~]{0,253}[!-~])?")
 DEFAULT_CHUNK = 100
 
 
@@ -75,6 +78,8 @@ def enqueue_batch(actor: User, body: Any, *, idempotency_key: str | None = None,
             pause_seconds: float = 0) -> tuple[Batch, bool]:
     """Store a bulk upsert whole and queue it; returns (batch, created). A repeated key returns the first batch."""
     require_role(actor, Role.admin, "bulk upserts")
+    if idempotency_key is not None and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+        raise ValidationFailed([Problem("invalid_value", "Idempotency-Key must be 1–255 printable ASCII characters")])
     values = parsed(BulkUpsert, body)
     items = values["purchase_orders"]
     not_objects = [Problem("invalid_type", "each purchase order must be an object", f"/purchase_orders/{i}") for i, item in enumerate(items) if not isinstance(item, dict)]

@@ -139,6 +139,9 @@ def update_settings(actor: User | None, body: Any) -> AppSettings:
         if "approval_levels" in values:
             values["approval_levels"] = sorted(values["approval_levels"], key=lambda level: level["min_total"])
         for key, value in values.items():
+            if value is None:  # null clears a setting that may be empty (company_name …): back to its default
+                Setting.delete().where(Setting.key == key).execute()
+                continue
             Setting.insert(key=key, value=jsonable(value)).on_conflict(conflict_target=[Setting.key], update={Setting.value: jsonable(value)}).execute()
         after = get_settings()
         changes = audit.diff(jsonable(before.as_dict()), jsonable(after.as_dict()))

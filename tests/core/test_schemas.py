@@ -267,7 +267,7 @@ def test_vendor_problems_are_all_reported():
     body = {"gstin": "27AAPFU0939F1ZA", "email": "not-an-email", "currency": "DEM", "active": "yes", "name": "x" * 256}
     assert sorted(problems(VendorCreate, body)) == sorted([
         ("invalid_value", "/name"),
-        ("invalid_value", "/email"),
+        ("invalid_email", "/email"),
         ("invalid_gstin", "/gstin"),
         ("invalid_currency", "/currency"),
         ("invalid_type", "/active"),

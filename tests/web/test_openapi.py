@@ -12,7 +12,7 @@ from referencing.jsonschema import DRAFT202012
 
 import core.schemas
 from tests.factories import line, make_dimension, make_po, make_sku, make_vendor, po_body
-from web.openapi import REF
+from web.openapi import REF, linked
 
 DOC_URI = "urn:podesk:openapi"
 METHODS = {"get", "post", "patch", "put", "delete"}
@@ -102,7 +102,8 @@ def test_request_bodies_are_the_pydantic_schemas_that_validate_them(doc):
     assert KNOWN_BODIES <= set(names.values())
     for operation, name in names.items():
         assert name in models, f"{operation} takes {name}, which is not a schema in core.schemas"
-        generated = models[name].model_json_schema(ref_template=REF, mode="validation")
+        # the pydantic schema, with its self-references linked as components (web.openapi.linked)
+        generated = linked(models[name].model_json_schema(ref_template=REF, mode="validation"))
         for dep, schema in generated.pop("$defs", {}).items():
             assert doc["components"]["schemas"][dep] == schema, dep
         assert doc["components"]["schemas"][name] == generated, name

@@ -55,7 +55,7 @@ def test_moving_a_vendor_onto_another_vendors_external_id_is_a_conflict(admin):
 
 @pytest.mark.parametrize("field, value, code", [
     ("name", "   ", "invalid_value"),
-    ("email", "not-an-address", "invalid_value"),
+    ("email", "not-an-address", "invalid_email"),
     ("gstin", "29AABCA1234B1ZE", "invalid_gstin"),  # wrong check digit
     ("gstin", "29AABCA1234B1Z", "invalid_gstin"),
     ("currency", "XYZ", "invalid_currency"),
@@ -71,7 +71,7 @@ def test_every_problem_with_a_vendor_is_reported_at_once(admin):
     response = admin.post("/vendors", json={"email": "nope", "gstin": "123", "currency": "ABC", "colour": "red"})
     assert response.status_code == 400
     assert codes_at(response) == {
-        ("missing_field", "/name"), ("invalid_value", "/email"), ("invalid_gstin", "/gstin"),
+        ("missing_field", "/name"), ("invalid_email", "/email"), ("invalid_gstin", "/gstin"),
         ("invalid_currency", "/currency"), ("unknown_field", "/colour"),
     }
     assert admin.get("/vendors").json["meta"]["total"] == 0

@@ -39,6 +39,7 @@ def purchase_order_pdf(po_id: int):
 
 
 @route(api, "/purchase-orders/<int:po_id>/send", "POST", summary="Email the PO's PDF to the vendor (approved or closed POs)",
+       rules=("invalid_email /to/*", "invalid_email /cc/*", "invalid_email /bcc/*"),  # names no mail can reach (example.com, .test …)
        tag=TAG, body=SendPoBody, response=schemas.PoSent, status=202, errors=(409,), notes=(
            "`202 {purchase_order, email}`: the email is queued and leaves through the outbox, retried until the "
            "mail server takes it (first retry within 5 s, then doubling, capped at 1 h, for 24 h); follow it at "

@@ -17,7 +17,9 @@ from web.openapi import PAGING, Param, route
 
 
 @route(api, "/purchase-orders/<int:po_id>/receipts", "POST", summary="Record goods received (approved POs only)",
-       tag="receipts", body=ReceiptCreate, response=schemas.ReceiptRecorded, status=201, errors=(409,))
+       tag="receipts", body=ReceiptCreate, response=schemas.ReceiptRecorded, status=201, errors=(409,),
+       rules=("over_receipt /lines/*/quantity", "invalid_line_items /lines/*/*", "missing_field /lines/*",
+              "invalid_value /lines/*/sku_code"))  # a SKU on several lines of the PO names none of them
 @requires("requester")
 def record_receipt(po_id: int):
     made = services.record_receipt(actor(), po_id, body())
@@ -34,7 +36,8 @@ def list_receipts(po_id: int):
 
 
 @route(api, "/invoices", "POST", summary="Register an invoice; it is matched at once (two- or three-way)",
-       tag="invoices", body=InvoiceCreate, response=schemas.Invoice, status=201, errors=(409,))
+       tag="invoices", body=InvoiceCreate, response=schemas.Invoice, status=201, errors=(409,),
+       rules=("vendor_not_found /vendor_id", "dimension_not_found /lines/*/dimensions/*", "invalid_value /lines/*"))
 @requires("admin")
 def register_invoice():
     invoice = services.register_invoice(actor(), body())
@@ -44,10 +47,13 @@ def register_invoice():
     return response
 
 
-FILTERS = (Param("match_status", "matched, exception, unmatched; comma-separated"), Param("vendor_id", "vendor ids"),
-           Param("po_number", "PO numbers, as given on the invoice"), Param("purchase_order_id", "PO ids"),
+FILTERS = (Param("match_status", "matched, exception, unmatched; repeated or comma-separated",
+                 q.QuerySchema.choices(("matched", "exception", "unmatched"))),
+           Param("vendor_id", "vendor ids", q.QuerySchema.ids()),
+           Param("po_number", "PO numbers, as given on the invoice", q.QuerySchema.values()),
+           Param("purchase_order_id", "PO ids", q.QuerySchema.ids()),
            Param("exported", "true: marked exported to the ERP; false: not yet (with match_status=matched: ready to book)",
-                 {"type": "boolean"}))
+                 q.QuerySchema.boolean()))
 
 
 @route(api, "/invoices", "GET", summary="List invoices with their lines and dimensions, newest first", tag="invoices",

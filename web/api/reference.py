@@ -21,7 +21,8 @@ from web.auth import actor, requires
 from web.jsonio import body, listing
 from web.openapi import PAGING, Param, route
 
-ACTIVE = Param("active", "true or false", {"type": "boolean"})
+VENDOR_RULES = ("invalid_gstin /gstin", "invalid_email /email")  # a check digit; an address no mail can reach
+ACTIVE = Param("active", "true or false", q.QuerySchema.boolean())
 
 
 def created(resource: dict, endpoint: str, **ids):
@@ -34,7 +35,7 @@ def created(resource: dict, endpoint: str, **ids):
 # Vendors
 
 @route(api, "/vendors", "POST", summary="Add a vendor", tag="vendors", body=VendorCreate,
-       response=schemas.Vendor, status=201, errors=(409,))
+       response=schemas.Vendor, status=201, errors=(409,), rules=VENDOR_RULES)
 @requires("admin")
 def create_vendor():
     vendor = services.create_vendor(actor(), body())
@@ -42,7 +43,8 @@ def create_vendor():
 
 
 @route(api, "/vendors", "GET", summary="List vendors", tag="vendors", response=schemas.VendorList,
-       params=(Param("q", "name contains (case-insensitive)"), ACTIVE, Param("external_id", "exactly"), *PAGING))
+       params=(Param("q", "name contains (case-insensitive)", q.QuerySchema.text()), ACTIVE,
+               Param("external_id", "exactly", q.QuerySchema.text()), *PAGING))
 def list_vendors():
     return listing(*q.vendors(args()))
 
@@ -53,7 +55,7 @@ def get_vendor(vendor_id: int):
 
 
 @route(api, "/vendors/<int:vendor_id>", "PATCH", summary="Change a vendor", tag="vendors",
-       body=VendorPatch, response=schemas.Vendor, errors=(409,))
+       body=VendorPatch, response=schemas.Vendor, errors=(409,), rules=VENDOR_RULES)
 @requires("admin")
 def update_vendor(vendor_id: int):
     return q.vendor(services.update_vendor(actor(), vendor_id, body()))
@@ -70,14 +72,16 @@ def create_sku():
 
 
 @route(api, "/skus/bulk", "POST", summary="Add up to 1,000 SKUs: all of them, or none and every problem",
-       tag="skus", body=SkuBulk, response=schemas.SkuBulkCreated, status=201)
+       tag="skus", body=SkuBulk, response=schemas.SkuBulkCreated, status=201,
+       rules=("duplicate_sku_code /skus/*/code", "duplicate_sku_name /skus/*/name"))
 @requires("admin")
 def create_skus():
     return {"data": [q.sku(s) for s in services.create_skus(actor(), body())]}, 201
 
 
 @route(api, "/skus", "GET", summary="List SKUs", tag="skus", response=schemas.SkuList,
-       params=(Param("q", "code or name contains"), ACTIVE, Param("code", "exact codes, comma-separated"), *PAGING))
+       params=(Param("q", "code or name contains", q.QuerySchema.text()), ACTIVE,
+               Param("code", "exact codes, repeated or comma-separated", q.QuerySchema.values()), *PAGING))
 def list_skus():
     return listing(*q.skus(args()))
 
@@ -105,7 +109,8 @@ def create_dimension():
 
 
 @route(api, "/dimensions", "GET", summary="List dimensions", tag="dimensions", response=schemas.DimensionList,
-       params=(Param("type", "PROJECT, GL_ACCOUNT …; comma-separated"), ACTIVE, Param("q", "name or id contains"), *PAGING))
+       params=(Param("type", "PROJECT, GL_ACCOUNT …; repeated or comma-separated", q.QuerySchema.values()), ACTIVE,
+               Param("q", "name or id contains", q.QuerySchema.text()), *PAGING))
 def list_dimensions():
     return listing(*q.dimensions(args()))
 
@@ -116,7 +121,7 @@ def get_dimension(dimension_id: int):
 
 
 @route(api, "/dimensions/<int:dimension_id>", "PATCH", summary="Change a dimension", tag="dimensions",
-       body=DimensionPatch, response=schemas.Dimension, errors=(409,))
+       body=DimensionPatch, response=schemas.Dimension, errors=(409,), rules=("immutable_field /type",))
 @requires("admin")
 def update_dimension(dimension_id: int):
     return q.dimension(services.update_dimension(actor(), dimension_id, body()))
@@ -130,7 +135,12 @@ def get_settings():
 
 
 @route(api, "/settings", "PATCH", summary="Change settings (fields omitted keep their value)", tag="settings",
-       body=SettingsPatch, response=schemas.Settings, errors=(409,))
+       body=SettingsPatch, response=schemas.Settings, errors=(409,), rules=(
+           "invalid_value /po_number_format",  # must hold {seq}, only {seq} and {year}, numbers ≤ 50 characters
+           "invalid_value /approval_levels/*/approvers/*",  # users who exist and may approve
+           "invalid_value /approval_levels/*/min_total",  # distinct, within the base currency's places
+           "invalid_value /po_email_subject", "invalid_value /po_email_body",  # only the known {placeholders}
+       ))
 @requires("admin")
 def update_settings():
     return q.settings(services.update_settings(actor(), body()))
