@@ -70,4 +70,4 @@ def po_emails(po_id: int, args: Args) -> tuple[list[dict[str, Any]], dict[str, i
     r.done()
     get_po(po_id)
     rows = _rows().where(PoEmail.po == po_id).order_by(PoEmail.id).limit(paging.per_page).offset(paging.offset)
-    return [_resource(e) for e in rows], paging.meta(PoEmail.select().where(PoEmail.po == po_id).count())
+    return [_resource(e) for e in rows], paging.meta_of(PoEmail.select().where(PoEmail.po == po_id))

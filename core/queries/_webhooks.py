@@ -36,7 +36,7 @@ def webhooks(args: Args) -> tuple[list[dict[str, Any]], dict[str, int]]:
     paging = r.paging()
     r.done()
     rows = _hooks().order_by(Webhook.id).limit(paging.per_page).offset(paging.offset)
-    return [_webhook(h) for h in rows], paging.meta(Webhook.select().count())
+    return [_webhook(h) for h in rows], paging.meta_of(Webhook.select())
 
 
 def _status(row: OutboxMessage | None) -> str:
@@ -71,5 +71,4 @@ def webhook_deliveries(webhook_id: int, args: Args) -> tuple[list[dict[str, Any]
             .join(OutboxMessage, JOIN.LEFT_OUTER, on=(OutboxMessage.key == WebhookDelivery.outbox_key), attr="attempt")
             .where(WebhookDelivery.webhook == webhook_id)
             .order_by(WebhookDelivery.id.desc()).limit(paging.per_page).offset(paging.offset))
-    total = WebhookDelivery.select().where(WebhookDelivery.webhook == webhook_id).count()
-    return [_delivery(d) for d in rows], paging.meta(total)
+    return [_delivery(d) for d in rows], paging.meta_of(WebhookDelivery.select().where(WebhookDelivery.webhook == webhook_id))

@@ -102,3 +102,23 @@ def test_other_lists_count_the_same_way_a_pos_audit_trail(api, people):
                                        "actor": people.requester.id, "at": now, "changes": None, "comment": None}])
     found = meta(api, people.viewer, path)
     assert found["total_exact"] is False and found["total"] >= 10_001
+
+
+def test_other_lists_count_the_same_way_a_webhooks_deliveries(api, people):
+    from core.models import Webhook, WebhookDelivery, WebhookEvent
+
+    now = utcnow()
+    hook = Webhook.create(url="https://erp.example/hook", events=["po.created"], secret="whsec_x", created_by=people.admin.id)
+    WebhookEvent.create(id="evt_bulk", type="po.created", created_at=now, data={})
+    path = f"/webhooks/{hook.id}/deliveries"
+
+    def deliveries(start: int, count: int) -> None:
+        with database.atomic():
+            bulk.insert_rows(WebhookDelivery, [{"webhook": hook.id, "event": "evt_bulk", "outbox_key": f"webhook:bulk:{n}"}
+                                               for n in range(start, start + count)])
+
+    deliveries(0, 10_000)
+    assert meta(api, people.admin, path) == {"page": 1, "per_page": 1, "total": 10_000, "total_exact": True}
+    deliveries(10_000, 1)
+    found = meta(api, people.admin, path)
+    assert found["total_exact"] is False and found["total"] >= 10_001
