@@ -8,6 +8,7 @@ from decimal import Decimal
 from peewee import JOIN
 
 from core import bulk
+from core.db import Prepared
 from core.errors import AlreadyDecided, NoEligibleApprover
 from core.fields import utcnow
 from core.models import PoApproval, PoApprover, PurchaseOrder, User
@@ -64,18 +65,20 @@ def freeze_levels(po: PurchaseOrder, settings: AppSettings) -> list[tuple[Frozen
     return list(zip(levels, ids))
 
 
+# Every read of a submitted PO loads its levels: the two statements are written once (core.db.Prepared).
+_LEVELS = Prepared(lambda po_id: PoApproval.select(PoApproval, User.name.alias("decider"))
+                   .join(User, JOIN.LEFT_OUTER, on=(PoApproval.decided_by == User.id))
+                   .where(PoApproval.po == po_id).order_by(PoApproval.level).dicts())
+_APPROVERS = Prepared(lambda po_id: PoApprover.select(PoApprover.approval, User.id, User.name).join(User)
+                      .switch(PoApprover).join(PoApproval).where(PoApproval.po == po_id).order_by(PoApprover.id).tuples())
+
+
 def load_levels(po_id: int) -> list[Level]:
     """The PO's levels in order, with their approvers and decisions (two queries)."""
-    rows = list(
-        PoApproval.select(PoApproval, User.name.alias("decider"))
-        .join(User, JOIN.LEFT_OUTER, on=(PoApproval.decided_by == User.id))
-        .where(PoApproval.po == po_id).order_by(PoApproval.level).dicts()
-    )
+    rows = list(_LEVELS.rows(po_id))
     approvers: dict[int, list[tuple[int, str]]] = {}
     if rows:
-        query = (PoApprover.select(PoApprover.approval, User.id, User.name).join(User)
-                 .where(PoApprover.approval.in_([r["id"] for r in rows])).order_by(PoApprover.id))
-        for approval_id, user_id, name in query.tuples():
+        for approval_id, user_id, name in _APPROVERS.rows(po_id):
             approvers.setdefault(approval_id, []).append((user_id, name))
     return [
         Level(r["id"], r["level"], r["min_total"], tuple(approvers.get(r["id"], ())), r["decision"],
