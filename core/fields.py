@@ -5,6 +5,8 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import orjson
+
 from peewee import BigIntegerField, TextField
 
 
@@ -56,6 +58,20 @@ def json_default(value):
     if isinstance(value, dt.timedelta):
         return int(value.total_seconds())
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+# The same encoding, done by orjson (several times faster than the json module's, which a list of
+# fifty POs spent a third of its time in): timestamps as UTC with Z and no microseconds, keys as
+# given; Decimals and what else json_default knows go through json_default.
+_FAST = orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z | orjson.OPT_OMIT_MICROSECONDS | orjson.OPT_NON_STR_KEYS
+
+
+def json_bytes(value) -> bytes:
+    """`value` as compact UTF-8 JSON, exactly as json_default encodes podesk's values."""
+    try:
+        return orjson.dumps(value, default=json_default, option=_FAST)
+    except orjson.JSONEncodeError:  # what orjson alone refuses (an integer past 64 bits): the json module's answer
+        return json.dumps(value, default=json_default, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def jsonable(value):

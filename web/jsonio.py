@@ -10,7 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.errors import DomainError, Problem, ValidationFailed, invalid, pointer
-from core.fields import json_default
+from core.fields import json_bytes, json_default
 from core.schemas.types import NUL_DETAIL
 
 JSON_TYPES = ("application/json",)
@@ -25,10 +25,15 @@ class UnsupportedMediaType(DomainError):
 
 
 class JSONProvider(DefaultJSONProvider):
-    """Decimals as exact strings, timestamps as UTC with Z, dates as YYYY-MM-DD."""
+    """Decimals as exact strings, timestamps as UTC with Z, dates as YYYY-MM-DD (core.fields'
+    encoding; responses through its fast path)."""
 
     sort_keys = False
     default = staticmethod(json_default)
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(json_bytes(obj) + b"\n", mimetype=self.mimetype)
 
 
 def _is_json(mimetype: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 from core.config import Settings
@@ -31,6 +32,23 @@ PAGE_HEADERS = {
 }
 
 
+class PageSessions(SecureCookieSessionInterface):
+    """The signed session cookie, for pages only. The API authenticates each request with its key and
+    carries no cookie, so it gets no session at all: opening one built a signing serializer on every
+    API request. The serializer is made once per app."""
+
+    def open_session(self, app: Flask, request):
+        if request.path.startswith("/api/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+    def get_signing_serializer(self, app: Flask):
+        made = app.extensions.get("podesk_session_serializer")
+        if made is None:
+            made = app.extensions["podesk_session_serializer"] = super().get_signing_serializer(app)
+        return made
+
+
 def init_app(app: Flask, settings: Settings) -> CSRFProtect:
     """Configure the signed session cookie, CSRF protection and the headers of every page."""
     app.config.update(
@@ -43,6 +61,7 @@ def init_app(app: Flask, settings: Settings) -> CSRFProtect:
         # refuse a sign-in form that stayed open over lunch.
         WTF_CSRF_TIME_LIMIT=None,
     )
+    app.session_interface = PageSessions()
     csrf = CSRFProtect(app)
     # Machine endpoints authenticate every request otherwise (API keys; Slack's signature) and
     # carry no cookie, so there is nothing to forge. The Slack blueprint is exempted the same way.
