@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test bench assets clean
+.PHONY: install demo serve test fuzz bench assets clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ serve: install
 # pytest exits 5 when it collects no tests; that is not a failure of the suite.
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then exit 0; fi; exit $$rc
+
+# The fuzzer alone (part of `make test` too): schemathesis from our OpenAPI document, about 3 minutes.
+fuzz: install
+	$(BIN)/python -m pytest tests/fuzz -s $(PYTEST_ARGS)
 
 # Several minutes: 100k POs for the list, 10k invoices, repeated ERP batches (and PostgreSQL when it answers).
 bench: install
