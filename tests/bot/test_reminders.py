@@ -2,7 +2,7 @@
 waits for them, never twice for a period, even with two workers deciding at the same moment."""
 import datetime as dt
 
-from core import reminders, services
+from core import queries, reminders, services
 from core.fields import utcnow
 from core.models import OutboxMessage, PoApproval, PurchaseOrder
 from tests.bot.desk import buttons_of, text_of
@@ -90,3 +90,30 @@ def test_a_reminder_lists_only_what_still_waits_when_it_is_sent(desk, cast):
 def test_the_reminder_job_does_nothing_where_slack_is_not_configured(db, cast):
     submit(cast)
     assert reminders.send_approval_reminders("w1", now=hours_from_now(HOURS + 1)) == 0
+
+
+def test_after_a_decision_every_dm_of_that_level_reminders_included_shows_it_in_place(desk, cast, slack):
+    from tests.bot import payloads
+
+    first, second = submit(cast), submit(cast)
+    desk.deliver()
+    reminders.send_approval_reminders("w1", now=hours_from_now(HOURS + 1))
+    desk.deliver()
+    reminded = {who: desk.dm(who)[-1] for who in (cast.priya, cast.omar)}
+    desk.click(cast.priya, "approve_po", reminded[cast.priya])  # the first PO's Approve, in the reminder
+    desk.deliver()
+    for who, reminder in reminded.items():
+        requests = [m for m in desk.dm(who) if "approve *" in text_of(m)]
+        assert text_of(requests[0]).splitlines()[-1].startswith("✅ Approved by <@U0PRIYA>")
+        now = next(m for m in desk.dm(who) if m["ts"] == reminder["ts"])  # the same message, updated
+        shown = text_of(now)
+        assert first.po_number in shown and "✅ Approved by <@U0PRIYA>" in shown
+        assert buttons_of(now) == ["approve_po", "reject_po"]  # the second PO still waits
+    desk.click(cast.omar, "reject_po", next(m for m in desk.dm(cast.omar) if m["ts"] == reminded[cast.omar]["ts"]))
+    desk.submit(cast.omar, desk.opened_view(), {"reason": payloads.element_state("plain_text_input", "Too dear")})
+    desk.deliver()
+    for who, reminder in reminded.items():
+        now = next(m for m in desk.dm(who) if m["ts"] == reminder["ts"])
+        assert "❌ Rejected by <@U0OMAR>: Too dear" in text_of(now) and buttons_of(now) == []
+        assert text_of([m for m in desk.dm(who) if "approve *" in text_of(m)][1]).splitlines()[-1].startswith("❌ Rejected by")
+    assert queries.po_card(first.id)["status"] == "approved" and queries.po_card(second.id)["status"] == "rejected"

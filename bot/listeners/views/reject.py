@@ -27,17 +27,17 @@ def register(app: App, bot: Bot) -> None:
         if user is None:
             ack(response_action="update", view=notice_modal("Nothing changed", problem))
             return
-        po_id, level = read_decision_value(view["private_metadata"])
+        shown = read_decision_value(view["private_metadata"])
         reason = value(view["state"]["values"], REASON)
         if not reason:
             ack(response_action="errors", errors={REASON: "Say why, so the requester knows what to change."})
             return
         try:
-            services.reject_po(user, po_id, reason=reason, level=level)
+            services.reject_po(user, shown.po_id, reason=reason, level=shown.level, round=shown.round)
         except ValidationFailed as error:
             ack(response_action="errors", errors=field_errors(error, lambda pointer: REASON))
             return
         except DomainError as error:
-            ack(response_action="update", view=notice_modal("Nothing changed", why_not(error, po_id, level, Reader.of(user))))
+            ack(response_action="update", view=notice_modal("Nothing changed", why_not(error, shown, Reader.of(user))))
             return
         ack()
