@@ -1,5 +1,5 @@
 """A local stand-in for Slack's Web API: a real HTTP server on 127.0.0.1 that records every call and
-answers like Slack, and that a test can tell to rate-limit, fail, crash or hold a method.
+answers like Slack, and that a test can tell to rate-limit, fail, crash, slow down or hold a method.
 
     with SlackStandIn() as slack:
         client = WebClient(token="xoxb-test", base_url=slack.api_url)
@@ -84,6 +84,7 @@ class SlackStandIn:
         self._holds: list[Hold] = []
         self._response_ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
+        self._stopped = threading.Event()
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> SlackStandIn:
@@ -97,7 +98,8 @@ class SlackStandIn:
         return self
 
     def stop(self) -> None:
-        """Release every held call and shut the server down."""
+        """Release every held or slowed call and shut the server down."""
+        self._stopped.set()
         for hold in self._holds:
             hold.release()
         if self._server is not None:
@@ -139,6 +141,10 @@ class SlackStandIn:
     def server_error(self, method: str, times: int = 1) -> None:
         """Answer the next `times` calls of `method` with an HTTP 500."""
         self._queue(method, times, ("status", 500, None, {}))
+
+    def slow(self, method: str, seconds: float, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` normally, but only after `seconds` (a slow Slack)."""
+        self._queue(method, times, ("slow", seconds))
 
     def hold(self, method: str) -> Hold:
         """Park the next call of `method` until the returned Hold is released (a slow Slack)."""
@@ -228,6 +234,9 @@ class SlackStandIn:
     def _respond(self, call: Call, outcome) -> tuple[int, dict | None, dict]:
         if outcome and outcome[0] == "hold":
             outcome[1]._released.wait()
+            outcome = None
+        elif outcome and outcome[0] == "slow":
+            self._stopped.wait(outcome[1])  # the server's thread takes its time; stop() cuts it short
             outcome = None
         with self._cond:
             status, body, headers = outcome[1:] if outcome else self._answer(call)

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.context import reply_privately
+from bot.context import Later, at_once, reply_privately
 from core import services
 
 
-def tell(body: dict, user: Any | None, text: str) -> None:
-    """Privately: through the click's response_url (messages), else as a DM (the Home tab has none)."""
+def tell(body: dict, user: Any | None, text: str, later: Later = at_once) -> None:
+    """Privately: through the click's response_url (messages; a call to Slack, so through `later`),
+    else as a DM through the outbox (the Home tab has no response_url)."""
     if body.get("response_url"):
-        reply_privately(body["response_url"], text)
+        later(reply_privately, body["response_url"], text)
     elif user is not None:
         services.tell_in_slack({"type": "notice", "user_id": user.id, "text": text}, ordering=f"slack:user:{user.id}")
 

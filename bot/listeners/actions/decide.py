@@ -1,8 +1,10 @@
 """Approve (after Slack's confirm dialog) and Reject (opens the reason modal) on approval DMs, the
 Home tab and reminders. Each button carries the level and the submission round it was shown for.
 Success changes the PO through core; every DM of that level is then updated in place by the
-outbox. A stale, foreign or own-PO click is explained to the clicker only."""
+outbox. A stale, foreign or own-PO click is explained to the clicker only, after the ack."""
 from __future__ import annotations
+
+from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -10,11 +12,11 @@ from slack_sdk import WebClient
 from bot.blocks.approval import APPROVE, REJECT, Decision, read_decision_value
 from bot.blocks.format import Reader
 from bot.blocks.modals import reject_modal
-from bot.context import Bot
+from bot.context import Bot, Later
 from bot.explain import decided_sentence, sentence
 from bot.forms import show_modal
 from bot.listeners.actions._private import refresh_home, tell
-from bot.people import identify
+from bot.people import with_person
 from core import queries, services
 from core.errors import AlreadyDecided, DomainError, NotFound, SubmittedAgain
 
@@ -41,34 +43,38 @@ def register(app: App, bot: Bot) -> None:
     def approve(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         """Approve the level the button was shown for (the confirm dialog came first, in Slack)."""
         ack()
-        user, problem = identify(client, body["user"]["id"])
-        if user is None:
-            tell(body, None, problem)
-            return
-        shown = read_decision_value(action["value"])
-        try:
-            services.approve_po(user, shown.po_id, level=shown.level, round=shown.round)
-        except DomainError as error:
-            tell(body, user, why_not(error, shown, Reader.of(user)))
-            return
-        refresh_home(body)
+
+        def decide(user: Any, problem: str | None, later: Later) -> None:
+            if user is None:
+                tell(body, None, problem, later)
+                return
+            shown = read_decision_value(action["value"])
+            try:
+                services.approve_po(user, shown.po_id, level=shown.level, round=shown.round)
+            except DomainError as error:
+                tell(body, user, why_not(error, shown, Reader.of(user)), later)
+                return
+            refresh_home(body)
+
+        with_person(bot, client, body["user"]["id"], decide)
 
     @app.action(REJECT)
     def reject(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         """Open the reason modal, if this person may reject this level now."""
         ack()
-        user, problem = identify(client, body["user"]["id"])
-        if user is None:
-            tell(body, None, problem)
-            return
-        shown = read_decision_value(action["value"])
-        try:
-            services.check_decision(user, shown.po_id, level=shown.level, round=shown.round)
-            card = queries.po_card(shown.po_id, max_lines=0)
-        except DomainError as error:
-            tell(body, user, why_not(error, shown, Reader.of(user)))
-            return
-        view = reject_modal(card["po_number"], shown.po_id, shown.level or card["approval_level"], shown.round)
-        problem = show_modal(client, body["trigger_id"], view)
-        if problem:
-            tell(body, user, problem)
+
+        def offer(user: Any, problem: str | None, later: Later) -> None:
+            if user is None:
+                tell(body, None, problem, later)
+                return
+            shown = read_decision_value(action["value"])
+            try:
+                services.check_decision(user, shown.po_id, level=shown.level, round=shown.round)
+                card = queries.po_card(shown.po_id, max_lines=0)
+            except DomainError as error:
+                tell(body, user, why_not(error, shown, Reader.of(user)), later)
+                return
+            view = reject_modal(card["po_number"], shown.po_id, shown.level or card["approval_level"], shown.round)
+            later(show_modal, client, body["trigger_id"], view, lambda text: tell(body, user, text))
+
+        with_person(bot, client, body["user"]["id"], offer)
