@@ -234,9 +234,11 @@ def post(ch: SlackChannel, m: Message) -> None:
 
 
 def ephemeral(ch: SlackChannel, m: Message) -> None:
-    """A message only one person in a channel sees."""
+    """A message only one person in a channel sees (in a thread, when it answers one)."""
     p = m.payload
-    ch.client.chat_postEphemeral(channel=p["channel"], user=p["slack_user"], text=p["text"], blocks=[section(p["text"])])
+    kwargs = {"thread_ts": p["thread_ts"]} if p.get("thread_ts") else {}
+    ch.client.chat_postEphemeral(channel=p["channel"], user=p["slack_user"], text=p["text"],
+                                 blocks=p.get("blocks") or [section(p["text"])], **kwargs)
 
 
 def notice(ch: SlackChannel, m: Message) -> None:
