@@ -106,3 +106,20 @@ def test_submit_for_approval_on_the_card_asks_the_first_levels_approvers_and_upd
     for approver in (cast.priya, cast.omar):
         assert buttons_of(desk.dm(approver)[-1]) == ["approve_po", "reject_po"]
 
+
+def test_submit_on_a_private_card_replaces_it_with_the_updated_card(desk, cast):
+    from core import services
+    from tests.factories import line, po_body
+
+    po = services.create_po(cast.ravi, po_body(cast.acme, lines=[line("Steel bolts", 100, "45.50")])).po
+    status, card = desk.command(po.po_number, cast.ravi)  # only Ravi sees it: the command's answer
+    assert buttons_of(card) == ["submit_po"]
+    click = payloads.block_actions(cast.ravi.slack_id, "submit_po", message={"ts": "1700000000.000900", **card},
+                                   channel_id="C0GENERAL", ephemeral=True)
+    assert desk.send(desk.signer.interactive(click))[0] == 200
+    told = desk.told()
+    shown = text_of(told)
+    assert told["replace_original"] in (True, "true") and told["response_type"] == "ephemeral"
+    assert "📨 *PO-00001* is submitted: level 1 of 1 is asked (<@U0PRIYA>, <@U0OMAR>)" in shown
+    assert "Acme Tools" in shown and "₹4,550.00" in shown and "Pending approval (level 1 of 1)" in shown
+    assert f"<https://po.example.com/purchase-orders/{po.id}|Open in dashboard>" in shown and buttons_of(told) == []

@@ -6,6 +6,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.answers import card_reply
 from bot.blocks.card import SUBMIT
 from bot.blocks.format import Reader, escape, person
 from bot.context import Bot, Later, reply_privately
@@ -31,7 +32,7 @@ def register(app: App, bot: Bot) -> None:
 
     @app.action(SUBMIT)
     def submit(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
-        """Submit the draft; its card is then re-rendered (pending, no Submit button)."""
+        """Submit the draft; its card is then shown again (pending, no Submit button) where it was."""
         ack()
 
         def go(user: Any, problem: str | None, later: Later) -> None:
@@ -49,7 +50,8 @@ def register(app: App, bot: Bot) -> None:
             if container.get("type") == "message" and not container.get("is_ephemeral") and body.get("channel"):
                 services.tell_in_slack({"type": "card_update", "user_id": user.id, "channel": body["channel"]["id"],
                                         "ts": container["message_ts"], "intro": intro}, po_id=po_id)
-            else:
-                later(lambda: reply_privately(body.get("response_url"), intro, replace=True))
+            else:  # a private card (`/po PO-00042`) cannot be edited by the bot: replaced through its response_url
+                reply = card_reply(bot.base_url, user, po_id, intro=intro)
+                later(lambda: reply_privately(body.get("response_url"), reply.text, reply.blocks, replace=True))
 
         with_person(bot, client, body["user"]["id"], go)
