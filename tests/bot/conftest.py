@@ -15,9 +15,10 @@ from tests.bot.standin import SlackStandIn
 
 @pytest.fixture
 def slack():
-    """Slack's Web API on 127.0.0.1."""
+    """Slack's Web API on 127.0.0.1; a test fails if anything it was sent broke Block Kit's limits."""
     with SlackStandIn(token=TOKEN) as standin:
         yield standin
+    assert standin.refused == [], f"Slack would refuse these: {[(c.method, c.body) for c in standin.refused]}"
 
 
 @pytest.fixture

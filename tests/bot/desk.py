@@ -13,6 +13,7 @@ from core.services.users import add_user
 from tests.bot import payloads
 from tests.bot.signing import SignedRequest, Signer
 from tests.bot.standin import SlackStandIn
+from tests.bot.workspace import MESSAGE_BLOCKS, VIEW_BLOCKS, block_kit_errors
 
 SECRET, TOKEN = "podesk-signing-secret", "xoxb-podesk-test"
 
@@ -51,6 +52,16 @@ def make_cast(slack: SlackStandIn) -> Cast:
     skus = {code: services.create_sku(asha, {"code": code, "name": name, "unit": "each", "default_rate": rate})
             for code, name, rate in (("BOLT-M8", "Steel bolt M8", "4.50"), ("NUT-M8", "Steel nut M8", "0.80"))}
     return Cast(**people, acme=acme, skus=skus)
+
+
+def check_answer(body: Any) -> None:
+    """Fail on an answer Slack would refuse: a message in an ack, or a view a form's ack shows."""
+    if not isinstance(body, dict):
+        return
+    view = body.get("view")
+    errors = block_kit_errors(view.get("blocks"), VIEW_BLOCKS) if isinstance(view, dict) else []
+    errors += block_kit_errors(body.get("blocks"), MESSAGE_BLOCKS)
+    assert errors == [], f"Slack would refuse this answer: {errors}"
 
 
 def text_of(message: dict) -> str:
@@ -97,6 +108,7 @@ class Desk:
                     status, body = resp.status, json.loads(data) if data[:1] in (b"{", b"[") else None
             except urllib.error.HTTPError as exc:
                 return exc.code, exc.read()
+        check_answer(body)
         return status, body
 
     def command(self, text: str, who: Any, **kw) -> tuple[int, Any]:

@@ -14,7 +14,9 @@ bolt, `App(client=WebClient(token=..., base_url=slack.api_url), ...)`. The stand
 `POST|GET /api/<method>` and `POST /response/<id>` (the `response_url` of interactive payloads,
 made with `slack.response_url()`); anything else is a 404.
 
-Unknown methods answer `{"ok": true}`. Users exist only once added with `slack.add_user`
+Unknown methods answer `{"ok": true}`. Messages and views that break Block Kit's limits (50 blocks a
+message, 100 a view, 3,000 characters a section, 100 options a select) are refused as Slack
+refuses them (`invalid_blocks`, `invalid_arguments`) and kept in `refused`. Users exist only once added with `slack.add_user`
 (users.info, users.lookupByEmail, chat.postEphemeral and views.publish refuse others with Slack's
 error codes); users.info leaves out `locale` unless called with `include_locale=true`, as Slack
 does. A trigger_id opens one view only (`exchanged_trigger_id` after that).
@@ -31,7 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.bot.workspace import SCOPES, SlackError, Workspace, decode_json_fields
+from tests.bot.workspace import MESSAGE_BLOCKS, SCOPES, SlackError, Workspace, block_kit_errors, decode_json_fields
 
 RESPONSE_URL = "response_url"  # the method name under which posts to a response_url are recorded
 
@@ -85,6 +87,7 @@ class SlackStandIn:
         self._response_ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self._stopped = threading.Event()
+        self.refused: list[Call] = []  # calls refused for breaking Block Kit's limits (the harness fails a test on any)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> SlackStandIn:
@@ -246,6 +249,9 @@ class SlackStandIn:
 
     def _answer(self, call: Call) -> tuple[int, dict, dict]:
         if call.method == RESPONSE_URL:
+            if errors := block_kit_errors(call.params.get("blocks"), MESSAGE_BLOCKS):
+                self.refused.append(call)
+                return 400, {"ok": False, "error": "invalid_blocks", "response_metadata": {"messages": errors}}, {}
             return 200, {"ok": True}, {}
         if not call.token:
             return 200, {"ok": False, "error": "not_authed"}, {}
@@ -255,6 +261,9 @@ class SlackStandIn:
             body = self.workspace.answer(call.method, call.params)
         except SlackError as exc:
             body = {"ok": False, "error": exc.code}
+            if exc.messages:  # Block Kit limits: Slack says which, and the harness remembers it
+                body["response_metadata"] = {"messages": exc.messages}
+                self.refused.append(call)
         return 200, body, {"X-OAuth-Scopes": SCOPES} if call.method == "auth.test" else {}
 
 
