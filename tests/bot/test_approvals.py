@@ -39,6 +39,22 @@ def test_a_po_submitted_through_the_api_dms_each_approver_of_the_first_level(des
     assert desk.dm(cast.asha) == [] and desk.dm(cast.ravi) == []
 
 
+def test_a_po_submitted_from_the_dashboard_dms_each_approver_of_the_first_level(desk, cast, web, slack):
+    from tests.web.dashboard_client import post_form, signed_in
+
+    services.set_password("ravi@example.com", "correct horse battery staple")
+    po = services.create_po(cast.ravi, po_body(cast.acme, lines=[line("Steel bolts", 100, "45.50")])).po
+    browser = signed_in(web, "ravi@example.com", "correct horse battery staple")
+    submitted = post_form(browser, f"/purchase-orders/{po.id}/submit", f"/purchase-orders/{po.id}")
+    assert submitted.status_code == 303 and queries.po_card(po.id)["status"] == "pending_approval"
+    assert slack.calls_to("chat.postMessage") == []  # nothing leaves inside the request
+    desk.deliver()
+    for approver in (cast.priya, cast.omar):
+        dm = last_dm(desk, approver)
+        assert "<@U0RAVI> asks you to approve *PO-00001* (level 1 of 1)" in text_of(dm)
+        assert buttons_of(dm) == ["approve_po", "reject_po"]
+
+
 def test_approve_asks_for_confirmation_in_slack_before_anything_is_sent(desk, cast):
     submitted(cast)
     desk.deliver()

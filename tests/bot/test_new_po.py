@@ -50,6 +50,25 @@ def test_the_vendor_field_searches_podesks_vendors_as_the_user_types(desk, cast)
                                                    "value": str(cast.acme.id)}
 
 
+def test_with_more_than_100_vendors_the_picker_offers_at_most_100_best_matches_first(desk, cast):
+    from core import services
+
+    for i in range(150):
+        services.create_vendor(cast.asha, {"name": f"Fastener Supplier {i:03d}", "currency": "INR", "payment_terms": "Net 30"})
+
+    def options(typed):
+        suggestion = payloads.block_suggestion(cast.ravi.slack_id, "vendor_pick", typed, block_id="vendor",
+                                               in_view=payloads.view("new_po"))
+        status, body = desk.send(desk.signer.interactive(suggestion))
+        assert status == 200
+        return [option["text"]["text"] for option in body["options"]]
+
+    found = options("fastener supplier 042")
+    assert 1 < len(found) <= 100 and found[0] == "Fastener Supplier 042"
+    everything = options("")
+    assert len(everything) == 100 and everything[:2] == ["Acme Tools", "Fastener Supplier 000"]  # by name, while nothing is typed
+
+
 def test_a_submitted_form_becomes_a_draft_and_its_card_with_submit_arrives_by_dm(desk, cast):
     view = open_form(desk, cast.ravi)
     status, body = desk.submit(cast.ravi, view, form(cast))

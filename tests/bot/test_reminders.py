@@ -3,6 +3,7 @@ waits for them, never twice for a period, even with two workers deciding at the 
 import datetime as dt
 
 from core import queries, reminders, services
+from core.db import database
 from core.fields import utcnow
 from core.models import OutboxMessage, PoApproval, PurchaseOrder
 from tests.bot.desk import buttons_of, text_of
@@ -64,6 +65,51 @@ def test_two_workers_deciding_at_the_same_moment_write_each_reminder_once(desk, 
              lambda: reminders.send_approval_reminders("worker-b", now=moment))
         assert len(reminder_rows()) == 2 * (round_ + 1)
     assert len({row.key for row in reminder_rows()}) == 8
+
+
+def test_two_workers_past_the_lease_writing_the_same_periods_reminder_still_send_one(desk, cast, database_url, is_postgres):
+    """The unique key per approver and period on its own: worker A stalls before its write until its
+    lease runs out, worker B takes the lease over, both decide the same reminders, both write."""
+    import threading
+
+    import pytest
+
+    from core.db import open_database
+    from core.models import JobLease
+    from tests.concurrency import wait_until
+
+    if not is_postgres:
+        pytest.skip("needs PostgreSQL's table locks to stall a worker mid-transaction (SQLite has one writer anyway)")
+    submit(cast)
+    now, written = hours_from_now(HOURS + 1), {}
+
+    def worker(name):
+        with database.connection_context():
+            written[name] = reminders.send_approval_reminders(name, now=now)
+
+    def stalled_inserts():
+        return database.execute_sql("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'outbox_message'::regclass"
+                                    ).fetchone()[0]
+
+    gate = open_database(database_url)
+    try:
+        with gate.atomic():
+            gate.execute_sql("LOCK TABLE outbox_message IN SHARE MODE")  # reads go on, writes wait
+            a = threading.Thread(target=worker, args=("worker-a",))
+            a.start()
+            wait_until(lambda: stalled_inserts() == 1, 10, "worker A to reach its write")
+            JobLease.update(expires_at=utcnow() - dt.timedelta(minutes=1)).execute()  # A's lease runs out meanwhile
+            b = threading.Thread(target=worker, args=("worker-b",))
+            b.start()
+            wait_until(lambda: stalled_inserts() == 2, 10, "worker B to reach the same write")
+        a.join(10), b.join(10)
+    finally:
+        gate.close()
+    assert written == {"worker-a": 2, "worker-b": 2}  # both passed the lease and wrote Priya's and Omar's reminder
+    assert len(reminder_rows()) == 2
+    desk.deliver()
+    for who in (cast.priya, cast.omar):
+        assert sum(text_of(m).startswith("⏰") for m in desk.dm(who)) == 1
 
 
 def test_a_later_level_waits_from_the_decision_on_the_level_before_it(desk, cast):
