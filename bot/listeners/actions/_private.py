@@ -1,9 +1,12 @@
 """Telling the person who clicked, and only them, why nothing happened."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from bot.context import Later, at_once, reply_privately
+from slack_sdk import WebClient
+
+from bot.context import Bot, Later, at_once, reply_privately
+from bot.people import with_person
 from core import services
 
 
@@ -22,3 +25,15 @@ def refresh_home(body: dict) -> None:
     if (body.get("container") or {}).get("type") == "view" and view.get("type") == "home":
         slack_id = body["user"]["id"]
         services.tell_in_slack({"type": "home", "slack_id": slack_id}, ordering=f"slack:home:{slack_id}")
+
+
+def for_clicker(bot: Bot, client: WebClient, body: dict, handle: Callable[[Any, Later], None]) -> None:
+    """Call `handle(user, later)` for the podesk user who clicked, as `with_person` does (at once, or
+    after users.info); someone podesk does not know is told privately, and nothing happens."""
+    def known(user: Any | None, problem: str | None, later: Later) -> None:
+        if user is None:
+            tell(body, None, problem, later)
+        else:
+            handle(user, later)
+
+    with_person(bot, client, body["user"]["id"], known)

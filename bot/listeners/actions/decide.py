@@ -15,8 +15,7 @@ from bot.blocks.modals import reject_modal
 from bot.context import Bot, Later
 from bot.explain import decided_sentence, sentence
 from bot.forms import show_modal
-from bot.listeners.actions._private import refresh_home, tell
-from bot.people import with_person
+from bot.listeners.actions._private import for_clicker, refresh_home, tell
 from core import queries, services
 from core.errors import AlreadyDecided, DomainError, NotFound, SubmittedAgain
 
@@ -44,10 +43,7 @@ def register(app: App, bot: Bot) -> None:
         """Approve the level the button was shown for (the confirm dialog came first, in Slack)."""
         ack()
 
-        def decide(user: Any, problem: str | None, later: Later) -> None:
-            if user is None:
-                tell(body, None, problem, later)
-                return
+        def decide(user: Any, later: Later) -> None:
             shown = read_decision_value(action["value"])
             try:
                 services.approve_po(user, shown.po_id, level=shown.level, round=shown.round)
@@ -56,17 +52,14 @@ def register(app: App, bot: Bot) -> None:
                 return
             refresh_home(body)
 
-        with_person(bot, client, body["user"]["id"], decide)
+        for_clicker(bot, client, body, decide)
 
     @app.action(REJECT)
     def reject(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         """Open the reason modal, if this person may reject this level now."""
         ack()
 
-        def offer(user: Any, problem: str | None, later: Later) -> None:
-            if user is None:
-                tell(body, None, problem, later)
-                return
+        def offer(user: Any, later: Later) -> None:
             shown = read_decision_value(action["value"])
             try:
                 services.check_decision(user, shown.po_id, level=shown.level, round=shown.round)
@@ -77,4 +70,4 @@ def register(app: App, bot: Bot) -> None:
             view = reject_modal(card["po_number"], shown.po_id, shown.level or card["approval_level"], shown.round)
             later(show_modal, client, body["trigger_id"], view, lambda text: tell(body, user, text))
 
-        with_person(bot, client, body["user"]["id"], offer)
+        for_clicker(bot, client, body, offer)

@@ -13,8 +13,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.blocks.modals import ADD_LINE, FIRST_LINES, OPEN_NEW, OPEN_RECEIVE, OPEN_SEND, new_po_modal
 from bot.context import Bot, Later
 from bot.forms import Form, new_po_form, receive_form, send_form, show_modal
-from bot.listeners.actions._private import tell
-from bot.people import with_person
+from bot.listeners.actions._private import for_clicker, tell
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +24,14 @@ def _listen_to_opener(app: App, bot: Bot, action_id: str, form: Callable[[Any, d
         """A form for the person who clicked (new PO, receipt of the card's PO, email to its vendor)."""
         ack()
 
-        def offer(user: Any, problem: str | None, later: Later) -> None:
-            view, problem = form(user, action) if user is not None else (None, problem)
+        def offer(user: Any, later: Later) -> None:
+            view, problem = form(user, action)
             if view is None:
                 tell(body, user, problem, later)
             else:
                 later(show_modal, client, body["trigger_id"], view, lambda text: tell(body, user, text))
 
-        with_person(bot, client, body["user"]["id"], offer)
+        for_clicker(bot, client, body, offer)
 
 
 def _grow(client: WebClient, bot: Bot, view: dict) -> None:

@@ -11,8 +11,7 @@ from bot.blocks.card import SUBMIT
 from bot.blocks.format import Reader, escape, person
 from bot.context import Bot, Later, reply_privately
 from bot.explain import sentence
-from bot.listeners.actions._private import tell
-from bot.people import with_person
+from bot.listeners.actions._private import for_clicker, tell
 from core import queries, services
 from core.errors import DomainError
 
@@ -35,10 +34,7 @@ def register(app: App, bot: Bot) -> None:
         """Submit the draft; its card is then shown again (pending, no Submit button) where it was."""
         ack()
 
-        def go(user: Any, problem: str | None, later: Later) -> None:
-            if user is None:
-                tell(body, None, problem, later)
-                return
+        def go(user: Any, later: Later) -> None:
             po_id = int(action["value"])
             try:
                 services.submit_po(user, po_id)
@@ -54,4 +50,4 @@ def register(app: App, bot: Bot) -> None:
                 reply = card_reply(bot.base_url, user, po_id, intro=intro)
                 later(lambda: reply_privately(body.get("response_url"), reply.text, reply.blocks, replace=True))
 
-        with_person(bot, client, body["user"]["id"], go)
+        for_clicker(bot, client, body, go)
