@@ -16,7 +16,7 @@ from bot.drafts import read_sentence
 from bot.explain import sentence
 from bot.parse import Command, Dashboard, Help, List, New, NewPo, Receive, Show, Unknown
 from core import queries, services
-from core.errors import DomainError
+from core.errors import DomainError, PermissionDenied
 from core.types import Role
 
 OPEN_STATUSES = ("draft", "pending_approval", "approved", "rejected")
@@ -26,10 +26,12 @@ NO_DASHBOARD = "The dashboard's address (PODESK_BASE_URL) is not set, so I canno
 
 @dataclass(frozen=True)
 class Reply:
-    """A message: its notification text and its blocks."""
+    """A message: its notification text and its blocks; `private` when it is for the asker alone
+    (a refusal), even where answers are otherwise posted for everyone (a channel's thread)."""
 
     text: str
     blocks: list[dict[str, Any]]
+    private: bool = False
 
 
 def say(text: str) -> Reply:
@@ -108,7 +110,8 @@ def draft(bot: Bot, user: Any, parsed: NewPo) -> Reply:
     try:
         created = services.create_po(user, reading.body, today=bot.today(user))
     except DomainError as error:
-        return Reply("No PO created", [section(f"No PO created.\n{understood}\n{sentence(error, reader)}")])
+        return Reply("No PO created", [section(f"No PO created.\n{understood}\n{sentence(error, reader)}")],
+                     private=isinstance(error, PermissionDenied))
     return card_reply(bot.base_url, user, created.po.id, intro=f"📝 Draft created from your message.\n{understood}")
 
 

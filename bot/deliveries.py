@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from bot.answers import NO_DASHBOARD, card_reply
-from bot.blocks.approval import approval_request_blocks, approval_text, decided_blocks, outcome_text, reminder_blocks
+from bot.blocks.approval import (
+    REMINDER_LIMIT,
+    approval_request_blocks,
+    approval_text,
+    decided_blocks,
+    outcome_text,
+    reminder_blocks,
+)
 from bot.blocks.card import card_text, quantity
 from bot.blocks.format import STATUS, Reader, escape, link, person, section
 from bot.blocks.home import home_blocks, stranger_home_blocks
@@ -32,22 +39,33 @@ def _card(po_id: int, lines: int = 5) -> dict | None:
         return None  # the PO was deleted: nothing left to say about it
 
 
-def _level(card: dict, approval_id: int) -> dict | None:
+def _level(card: dict, approval_id: int, round: int | None) -> dict | None:
+    """The card's level a message was about: the same row of the same submission (round None: any)."""
+    if round is not None and card.get("round") != round:
+        return None  # submitted again since: that round's levels are gone
     return next((level for level in card["levels"] if level["approval_id"] == approval_id), None)
+
+
+def _outcome(card: dict, approval_id: int, round: int | None, user: Any, reader: Reader) -> str | None:
+    """How the level a DM asked `user` about ended ("✅ Approved by …"); None while it waits for them."""
+    level = _level(card, approval_id, round)
+    if level and level["decision"]:
+        return outcome_text(level["decision"], level["decided_by"], level["decided_at"], level["comment"], reader)
+    waiting = (level is not None and card["status"] == "pending_approval" and card["approval_level"] == level["level"]
+               and any(a["id"] == user.id for a in level["approvers"]))
+    if waiting:
+        return None
+    if level is None and card["status"] == "pending_approval":
+        return "No longer waiting: this request was for an earlier submission; the PO was submitted again and its approvers asked anew."
+    return f"No longer waiting for you: the PO is {STATUS.get(card['status'], card['status']).lower()}."
 
 
 def _approval_blocks(ch: SlackChannel, card: dict, payload: dict, user: Any, reader: Reader) -> list[dict]:
     """The request while it waits for this user; else how it ended."""
-    level = _level(card, payload["approval_id"])
-    if level and level["decision"]:
-        outcome = outcome_text(level["decision"], level["decided_by"], level["decided_at"], level["comment"], reader)
-        return decided_blocks(card, payload["level"], outcome, reader, ch.base_url)
-    waiting = (level is not None and card["status"] == "pending_approval" and card["approval_level"] == level["level"]
-               and any(a["id"] == user.id for a in level["approvers"]))
-    if waiting:
+    outcome = _outcome(card, payload["approval_id"], payload.get("round"), user, reader)
+    if outcome is None:
         return approval_request_blocks(card, payload["level"], reader, ch.base_url)
-    ended = f"No longer waiting for you: the PO is {STATUS.get(card['status'], card['status']).lower()}."
-    return decided_blocks(card, payload["level"], ended, reader, ch.base_url)
+    return decided_blocks(card, payload["level"], outcome, reader, ch.base_url)
 
 
 def approval_request(ch: SlackChannel, m: Message) -> None:
@@ -62,24 +80,31 @@ def approval_request(ch: SlackChannel, m: Message) -> None:
     if earlier and ch.update(earlier["channel"], earlier["ts"], text, blocks):
         return
     posted = ch.post(slack_id, text, blocks)
-    services.remember_slack_message(m.key, po_id=card["id"], approval_id=p["approval_id"], user_id=user.id,
-                                    channel=posted["channel"], ts=posted["ts"])
+    services.remember_slack_messages([{"key": m.key, "po_id": card["id"], "approval_id": p["approval_id"],
+                                       "round": p.get("round") or 0, "user_id": user.id, "channel": posted["channel"],
+                                       "ts": posted["ts"]}])
 
 
 def approval_decided(ch: SlackChannel, m: Message) -> None:
-    """Update every DM of that level in place: the decision, who, when; no buttons."""
+    """Update every DM of that level in place, requests and reminders: the decision, who, when; no buttons."""
     p, card = m.payload, _card(m.payload["po_id"])
     if card is None:
         return
     decider = queries.user(p["by_user_id"]) if p.get("by_user_id") else None
     by = {"name": decider.name, "slack_id": decider.slack_id} if decider else None
-    level = _level(card, p["approval_id"])
+    level = _level(card, p["approval_id"], p.get("round"))
     at = (level or {}).get("decided_at") or m.created_at
-    for dm in queries.slack_messages(p["approval_id"]):
+    reminders = set()
+    for dm in queries.slack_messages(card["id"], approval_id=p["approval_id"], round=p.get("round")):
+        if dm["kind"] == "reminder":
+            reminders.add((dm["channel"], dm["ts"], dm["user_id"]))
+            continue
         reader = Reader.of(queries.user(dm["user_id"]))
         outcome = outcome_text(p["decision"], by, at, p.get("reason"), reader)
         ch.update(dm["channel"], dm["ts"], f"{outcome} · {card_text(card, reader)}",
                   decided_blocks(card, p["level"], outcome, reader, ch.base_url))
+    for channel, ts, user_id in sorted(reminders):
+        _refresh_reminder(ch, channel, ts, queries.user(user_id))
 
 
 def _latest_decision(card: dict) -> dict | None:
@@ -122,17 +147,52 @@ def invoice_exception(ch: SlackChannel, m: Message) -> None:
             invoice_exception_blocks(invoice, card, Reader.of(user), ch.base_url))
 
 
+def _reminder_hours() -> int:
+    return max(1, int(queries.settings()["approval_reminder_hours"]))
+
+
 def approval_reminder(ch: SlackChannel, m: Message) -> None:
-    """Remind an approver of what still waits for them (only what still does)."""
+    """Remind an approver of what still waits for them (only what still does); remember each PO it
+    lists, so a decision on one updates this reminder in place like the level's other DMs."""
     p, found = m.payload, ch.recipient(m.payload["user_id"])
     if found is None:
         return
     user, slack_id = found
     wanted = set(p["po_ids"])
     waiting = [item for item in queries.waiting_for(user.id, limit=HOME_FETCH) if item["id"] in wanted]
-    if waiting:
-        ch.post(slack_id, f"⏰ {len(waiting)} PO(s) waiting for your decision",
-                reminder_blocks(waiting, p["hours"], Reader.of(user), ch.base_url))
+    if not waiting:
+        return
+    keys = [f"{m.key}:{item['id']}" for item in waiting]  # one row per PO listed, all at the same message
+    text = f"⏰ {len(waiting)} PO(s) waiting for your decision"
+    blocks = reminder_blocks(waiting, p["hours"], Reader.of(user), ch.base_url)
+    earlier = queries.slack_message(*keys)
+    if earlier and ch.update(earlier["channel"], earlier["ts"], text, blocks):
+        posted = earlier
+    else:
+        posted = ch.post(slack_id, text, blocks)
+    services.remember_slack_messages([
+        {"key": key, "kind": "reminder", "po_id": item["id"], "approval_id": item["approval_id"], "round": item["round"],
+         "user_id": user.id, "channel": posted["channel"], "ts": posted["ts"]} for key, item in zip(keys, waiting)])
+
+
+def _refresh_reminder(ch: SlackChannel, channel: str, ts: str, user: Any) -> None:
+    """Re-render a posted reminder: each PO it listed with its buttons while its level still waits
+    for this approver, else how that level ended."""
+    if user is None:
+        return
+    reader, listed = Reader.of(user), queries.slack_reminder(channel, ts)
+    items, outcomes = [], {}
+    for row in listed[:REMINDER_LIMIT]:
+        card = _card(row["po_id"], lines=0)
+        if card is None:
+            continue
+        items.append({**card, "round": row["round"]})
+        outcome = _outcome(card, row["approval_id"], row["round"], user, reader)
+        if outcome is not None:
+            outcomes[card["id"]] = outcome
+    waiting = len(items) - len(outcomes)
+    ch.update(channel, ts, f"⏰ {waiting} PO(s) waiting for your decision",
+              reminder_blocks(items, _reminder_hours(), reader, ch.base_url, outcomes=outcomes, count=len(listed)))
 
 
 def po_card(ch: SlackChannel, m: Message) -> None:
@@ -174,9 +234,11 @@ def post(ch: SlackChannel, m: Message) -> None:
 
 
 def ephemeral(ch: SlackChannel, m: Message) -> None:
-    """A message only one person in a channel sees."""
+    """A message only one person in a channel sees (in a thread, when it answers one)."""
     p = m.payload
-    ch.client.chat_postEphemeral(channel=p["channel"], user=p["slack_user"], text=p["text"], blocks=[section(p["text"])])
+    kwargs = {"thread_ts": p["thread_ts"]} if p.get("thread_ts") else {}
+    ch.client.chat_postEphemeral(channel=p["channel"], user=p["slack_user"], text=p["text"],
+                                 blocks=p.get("blocks") or [section(p["text"])], **kwargs)
 
 
 def notice(ch: SlackChannel, m: Message) -> None:

@@ -21,6 +21,7 @@ from core.errors import (
     PoNotOpen,
     RoleRequired,
     SelfApproval,
+    SubmittedAgain,
 )
 
 MAX_PROBLEMS = 5
@@ -41,6 +42,10 @@ def sentence(error: DomainError, reader: Reader) -> str:
     """What a person needs to read about `error` (one or a few sentences)."""
     if isinstance(error, AlreadyDecided):
         return decided_sentence(error.level, error.decision, error.decided_by_id, error.decided_by_name, error.decided_at, reader)
+    if isinstance(error, SubmittedAgain):
+        when = f" at {moment(error.submitted_at, reader)}" if error.submitted_at else ""
+        return (f"Nothing changed: this button was for an earlier submission. {escape(error.po_number)} was submitted "
+                f"again{when}; its approvers have a new request.")
     if isinstance(error, SelfApproval):
         return f"You raised {escape(error.po_number)}, so someone else must decide it. Nothing changed."
     if isinstance(error, NotYourApproval):

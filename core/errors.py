@@ -155,6 +155,16 @@ class AlreadyDecided(InvalidTransition):
         super().__init__("approve", status, detail or f"level {level} was already {decision or 'decided'}{who}{when}", ptr)
 
 
+class SubmittedAgain(InvalidTransition):
+    """A decision shown for an earlier submission of the PO (an old DM, reminder or Home tab): the PO
+    was submitted again since, and that round's levels are decided only from the new requests."""
+
+    def __init__(self, po_number: str, submitted_at: dt.datetime | None, status: str):
+        self.po_number, self.submitted_at = po_number, submitted_at
+        when = f" at {submitted_at:%Y-%m-%d %H:%M} UTC" if submitted_at else ""
+        super().__init__("decide", status, f"{po_number} was submitted again{when}; this request was for an earlier submission")
+
+
 class NoEligibleApprover(Conflict):
     """A level the PO needs has nobody who may decide it."""
 

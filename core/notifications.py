@@ -3,12 +3,15 @@
 These are business rules (slack.md's flows), so they live in core; how a message looks and how it
 travels is the channel's business (the bot renders Slack messages from the ids given here, fresh
 at delivery time). Messages are written only for kinds this deployment has a channel for, in the
-transaction of the change. Each has a stable key, so an event can never be told twice.
+transaction of the change. Each has a stable key, so an event can never be told twice. Keys about
+approvals name the PO, the submission round (its version when submitted) and the level, never the
+approval row's id: a resubmit replaces those rows, and SQLite may give the new ones the old ids, so
+an id-based key would make the new round's DMs look like the old round's, already delivered.
 
 Slack message payloads (`type`):
-- `approval_request` {po_id, approval_id, level, user_id}: ask an approver of a level to decide.
-- `approval_decided` {po_id, approval_id, level, decision, by_user_id, reason}: update every
-  request of that level in place (the decision, who, when; no more buttons).
+- `approval_request` {po_id, approval_id, round, level, user_id}: ask an approver of a level to decide.
+- `approval_decided` {po_id, approval_id, round, level, decision, by_user_id, reason}: update every
+  DM of that level in place, requests and reminders (the decision, who, when; no more buttons).
 - `requester_update` {po_id, user_id, what}: tell the requester (what: level_approved, approved, rejected).
 - `invoice_exception` {po_id, invoice_id, user_id}: tell the requester an invoice did not match.
 
@@ -36,17 +39,23 @@ def _slack(key: str, po_id: int, payload: dict) -> None:
     outbox.enqueue(SLACK, f"slack:{key}", {**payload, "po_id": po_id}, ordering_key=slack_ordering(po_id))
 
 
+def _level_key(event: events.DomainEvent, level: int) -> str:
+    """`<po id>:<round>:<level>`: one approval level of one submission, whatever its row's id."""
+    return f"{event.po_id}:{event.data['round']}:{level}"
+
+
 def _ask(event: events.DomainEvent, approval_id: int, level: int, approvers: list[int]) -> None:
     for user_id in approvers:
-        _slack(f"approval_request:{approval_id}:{user_id}", event.po_id,
-               {"type": "approval_request", "approval_id": approval_id, "level": level, "user_id": user_id})
+        _slack(f"approval_request:{_level_key(event, level)}:{user_id}", event.po_id,
+               {"type": "approval_request", "approval_id": approval_id, "round": event.data["round"], "level": level,
+                "user_id": user_id})
 
 
 def _decided(event: events.DomainEvent, decision: str) -> None:
     data = event.data
-    _slack(f"approval_decided:{data['approval_id']}", event.po_id, {
-        "type": "approval_decided", "approval_id": data["approval_id"], "level": data["level"], "decision": decision,
-        "by_user_id": event.actor_id, "reason": data.get("reason")})
+    _slack(f"approval_decided:{_level_key(event, data['level'])}", event.po_id, {
+        "type": "approval_decided", "approval_id": data["approval_id"], "round": data["round"], "level": data["level"],
+        "decision": decision, "by_user_id": event.actor_id, "reason": data.get("reason")})
 
 
 def _tell_requester(event: events.DomainEvent, what: str, key: str) -> None:
@@ -62,13 +71,13 @@ def _slack_messages(event: events.DomainEvent) -> None:
     elif event.name == events.PO_LEVEL_APPROVED:
         _decided(event, "approved")
         if data.get("next_approval_id"):
-            _tell_requester(event, "level_approved", f"{data['approval_id']}:approved")
+            _tell_requester(event, "level_approved", f"{_level_key(event, data['level'])}:approved")
             _ask(event, data["next_approval_id"], data["next_level"], data["approvers"])
         else:
-            _tell_requester(event, "approved", f"{data['approval_id']}:approved")
+            _tell_requester(event, "approved", f"{_level_key(event, data['level'])}:approved")
     elif event.name == events.PO_REJECTED:
         _decided(event, "rejected")
-        _tell_requester(event, "rejected", f"{data['approval_id']}:rejected")
+        _tell_requester(event, "rejected", f"{_level_key(event, data['level'])}:rejected")
     elif event.name == events.INVOICE_EXCEPTION and event.po_id is not None:
         requester = _requester(event.po_id)
         if requester is not None:

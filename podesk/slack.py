@@ -39,8 +39,10 @@ def mount(flask_app: "Flask", settings: Settings) -> bool:
         return False
     from bot.app import build_app
 
-    blueprint = slack_blueprint(build_app(settings))
+    bolt_app = build_app(settings)
+    blueprint = slack_blueprint(bolt_app)
     flask_app.register_blueprint(blueprint)
+    flask_app.extensions["slack_bolt"] = bolt_app  # its work after each answer can be waited for (bot.app.background_of)
     csrf = flask_app.extensions.get("csrf")
     if csrf is not None:
         csrf.exempt(blueprint)  # Slack's signature authenticates every request; there is no cookie to forge

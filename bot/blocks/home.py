@@ -33,7 +33,7 @@ def home_blocks(user: Any, reader: Reader, base_url: str | None, *, waiting: lis
         for item in waiting[:HOME_WAITING]:
             blocks.append(section(po_line(item, reader, base_url)))
             blocks.append({"type": "actions", "block_id": f"home_{item['id']}",
-                           "elements": decision_buttons(item["id"], item["po_number"], item["approval_level"])})
+                           "elements": decision_buttons(item["id"], item["po_number"], item["approval_level"], item.get("round"))})
         blocks += _more(len(waiting), HOME_WAITING, base_url, "/purchase-orders?status=pending_approval")
     if mine is not None:
         blocks += [DIVIDER, section("*My open POs*")]

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from bot.blocks.approval import decision_value
 from bot.blocks.card import quantity
 from bot.blocks.format import Reader, clip, escape, plain_text, section
 
@@ -145,11 +146,11 @@ def receive_modal(po: dict[str, Any], reader: Reader, today: dt.date) -> dict:
     return _modal(RECEIVE, "Record a receipt", blocks, submit="Record receipt", metadata=str(po["id"]))
 
 
-def reject_modal(po_number: str, po_id: int, level: int) -> dict:
-    """Ask for the reason of a rejection (required)."""
+def reject_modal(po_number: str, po_id: int, level: int, round: int | None) -> dict:
+    """Ask for the reason of a rejection (required), remembering the level and round it is for."""
     blocks = [section(f"Reject *{escape(po_number)}* at level {level}? The requester sees your reason."),
               _input(REASON, "Reason", _text("What should change before it is approved?", multiline=True, max_length=2000))]
-    return _modal(REJECT_REASON, "Reject PO", blocks, submit="Reject", metadata=f"{po_id}:{level}")
+    return _modal(REJECT_REASON, "Reject PO", blocks, submit="Reject", metadata=decision_value(po_id, level, round))
 
 
 def _prefilled(element: dict, value: str | None) -> dict:

@@ -198,6 +198,9 @@ class PoApproval(BaseModel):
     id = AutoField()
     po = ForeignKeyField(PurchaseOrder, backref="approvals", on_delete="CASCADE", index=False)
     level = IntegerField()
+    # The submission these levels belong to: the PO's version when it was submitted. A resubmit
+    # replaces the rows (and SQLite may hand out the same ids again); the round tells them apart.
+    round = IntegerField(default=0)
     min_total = FixedDecimalField(AMOUNT_PLACES)
     decision = CharField(max_length=10, null=True)  # approved | rejected
     decided_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")

@@ -12,12 +12,15 @@ __all__ = ["SlackEvent", "SlackMessage"]
 
 
 class SlackMessage(BaseModel):
-    """A message the bot posted in a user's DM about one approval level (a request or a reminder)."""
+    """A message the bot posted in a user's DM about one approval level: a request, or a reminder (one
+    row per PO it lists, all with the same channel and ts)."""
 
     id = AutoField()
     key = CharField(max_length=200, unique=True)  # the outbox message that posted it: a redelivery updates, never reposts
     po = ForeignKeyField(PurchaseOrder, on_delete="CASCADE", index=False)
     approval_id = IntegerField()  # not a foreign key: a resubmit replaces the levels, the posted DM stays
+    round = IntegerField(default=0)  # the PO's submission round it was about (approval ids may repeat across rounds)
+    kind = CharField(max_length=16, default="request")  # request | reminder (one reminder lists several POs)
     user = ForeignKeyField(User, on_delete="CASCADE", index=False)
     channel = CharField(max_length=32)
     ts = CharField(max_length=32)
@@ -25,7 +28,7 @@ class SlackMessage(BaseModel):
 
     class Meta:
         table_name = "slack_message"
-        indexes = ((("approval_id", "id"), False), (("po", "id"), False))
+        indexes = ((("approval_id", "id"), False), (("po", "id"), False), (("channel", "ts"), False))
 
 
 class SlackEvent(BaseModel):

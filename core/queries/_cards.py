@@ -23,8 +23,9 @@ def _people(ids: set[int]) -> dict[int, dict[str, Any]]:
 
 
 def po_card(po_id: int, *, max_lines: int = 5) -> dict[str, Any]:
-    """Number, vendor, totals, status, the first lines and how many, the approval levels with their
-    people (Slack ids included), and for a draft what it still lacks. A fixed number of queries."""
+    """Number, vendor, totals, status, the first lines and how many, the approval levels of its
+    last submission (`round`) with their people (Slack ids included), and for a draft what it still
+    lacks. A fixed number of queries."""
     po = PurchaseOrder.get_or_none(PurchaseOrder.id == po_id)
     if po is None:
         raise not_found("purchase order", po_id)
@@ -52,6 +53,7 @@ def po_card(po_id: int, *, max_lines: int = 5) -> dict[str, Any]:
                   for l in lines],
         "line_count": line_count, "more_lines": max(0, line_count - len(lines)),
         "approval_level": po.approval_level,
+        "round": levels[0].round if levels else None,  # the submission the levels belong to
         "levels": [{"level": l.level, "approval_id": l.id, "min_total": round_amount(l.min_total, base),
                     "approvers": [people[uid] for uid, _ in l.approvers if uid in people], "decision": l.decision,
                     "decided_by": people.get(l.decided_by_id), "decided_at": l.decided_at, "comment": l.comment}

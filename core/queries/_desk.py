@@ -40,15 +40,17 @@ def _pos():
 
 
 def waiting_for(user_id: int, *, limit: int = 20, now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """POs whose current approval level this user may decide, oldest submitted first (one query)."""
+    """POs whose current approval level this user may decide, oldest submitted first, each with
+    that level's `approval_id` and `round` (the submission it belongs to; one query)."""
     now = now or utcnow()
-    current = (PoApproval.select(PoApproval.po).join(PoApprover, on=(PoApprover.approval == PoApproval.id))
-               .where(PoApprover.user == user_id, PoApproval.decision.is_null(), PoApproval.po == PurchaseOrder.id,
-                      PoApproval.level == PurchaseOrder.approval_level))
-    query = (_pos().where(PurchaseOrder.status == PoStatus.pending_approval, PurchaseOrder.requested_by != user_id,
-                          fn.EXISTS(current))
+    asked = PoApprover.select(PoApprover.id).where(PoApprover.approval == PoApproval.id, PoApprover.user == user_id)
+    query = (_pos().select_extend(PoApproval.id.alias("approval_id"), PoApproval.round)
+             .join(PoApproval, on=((PoApproval.po == PurchaseOrder.id) & (PoApproval.level == PurchaseOrder.approval_level)),
+                   src=PurchaseOrder)
+             .where(PurchaseOrder.status == PoStatus.pending_approval, PurchaseOrder.requested_by != user_id,
+                    PoApproval.decision.is_null(), fn.EXISTS(asked))
              .order_by(PurchaseOrder.submitted_at, PurchaseOrder.id).limit(limit))
-    return [_summary(row, now) for row in query.dicts()]
+    return [{**_summary(row, now), "approval_id": row["approval_id"], "round": row["round"]} for row in query.dicts()]
 
 
 def all_waiting(*, limit: int = 20, now: dt.datetime | None = None) -> list[dict[str, Any]]:

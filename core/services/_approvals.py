@@ -21,6 +21,7 @@ from core.types import Role
 class Level:
     id: int
     level: int
+    round: int  # the submission it belongs to (the PO's version when submitted)
     min_total: Decimal
     approvers: tuple[tuple[int, str], ...]  # (user id, name)
     decision: str | None
@@ -51,7 +52,8 @@ def _candidates(rules: list[LevelRule]) -> list[Member]:
 
 
 def freeze_levels(po: PurchaseOrder, settings: AppSettings) -> list[tuple[FrozenLevel, int]]:
-    """Write the levels this PO's total needs (replacing any from an earlier submission): (level, its row id) each."""
+    """Write the levels this PO's total needs (replacing any from an earlier submission) as the
+    round `po.version`, the version being submitted: (level, its row id) each."""
     rules = policy(settings)
     levels = freeze(po.total_base, rules, _candidates(rules)) if rules else []
     for level in levels:
@@ -60,7 +62,8 @@ def freeze_levels(po: PurchaseOrder, settings: AppSettings) -> list[tuple[Frozen
     PoApproval.delete().where(PoApproval.po == po.id).execute()
     if not levels:
         return []
-    ids = bulk.insert_rows(PoApproval, [{"po": po.id, "level": l.level, "min_total": l.min_total} for l in levels], returning_ids=True)
+    ids = bulk.insert_rows(PoApproval, [{"po": po.id, "level": l.level, "round": po.version, "min_total": l.min_total}
+                                           for l in levels], returning_ids=True)
     bulk.insert_rows(PoApprover, [{"approval": i, "user": uid} for l, i in zip(levels, ids) for uid in l.approver_ids])
     return list(zip(levels, ids))
 
@@ -81,7 +84,7 @@ def load_levels(po_id: int) -> list[Level]:
         for approval_id, user_id, name in _APPROVERS.rows(po_id):
             approvers.setdefault(approval_id, []).append((user_id, name))
     return [
-        Level(r["id"], r["level"], r["min_total"], tuple(approvers.get(r["id"], ())), r["decision"],
+        Level(r["id"], r["level"], r["round"], r["min_total"], tuple(approvers.get(r["id"], ())), r["decision"],
               r["decided_by"], r["decider"], r["decided_at"], r["comment"])
         for r in rows
     ]

@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from core import audit, events
 from core.db import database
-from core.errors import AlreadyDecided, IncompletePo, InvalidTransition, NotOwner, NotYourApproval, PoHasActivity, SelfApproval, not_found
+from core.errors import (
+    AlreadyDecided,
+    IncompletePo,
+    InvalidTransition,
+    NotOwner,
+    NotYourApproval,
+    PoHasActivity,
+    Problem,
+    SelfApproval,
+    SubmittedAgain,
+    ValidationFailed,
+    not_found,
+)
 from core.fields import utcnow
 from core.models import PoLine, PurchaseOrder, User
 from core.rules import lifecycle as transitions
@@ -53,7 +65,7 @@ def submit_locked(po: PurchaseOrder, actor: User, settings: AppSettings) -> None
     _move(po, {"status": PoStatus.pending_approval, "submitted_at": now, "approved_at": None, "approval_level": 1})
     first, approval_id = levels[0]
     events.publish(events.DomainEvent(events.PO_SUBMITTED, po.id, actor.id, {
-        "level": 1, "approval_id": approval_id, "approvers": to_ask(first, po.requested_by_id)}))
+        "level": 1, "approval_id": approval_id, "round": po.version, "approvers": to_ask(first, po.requested_by_id)}))
 
 
 def submit_po(actor: User, po_id: int, *, expected_version: int | None = None) -> PurchaseOrder:
@@ -70,11 +82,25 @@ def submit_po(actor: User, po_id: int, *, expected_version: int | None = None) -
     return PurchaseOrder.get_by_id(po_id)
 
 
-def _current_level(po: PurchaseOrder, actor: User, asked_level: int | None) -> _approvals.Level:
+def _round_arg(value: object) -> int | None:
+    """The `round` a face was shown (see approve_po), checked like the body's fields."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ValidationFailed([Problem("invalid_type", "round must be a whole number of 0 or more", "/round")])
+    return value
+
+
+def _check_round(po: PurchaseOrder, levels: list[_approvals.Level], asked_round: int | None) -> None:
+    """A decision shown for an earlier submission decides nothing in this one."""
+    if asked_round is not None and levels and levels[0].round != asked_round:
+        raise SubmittedAgain(po.po_number, po.submitted_at, po.status)
+
+
+def _current_level(po: PurchaseOrder, actor: User, asked_level: int | None, asked_round: int | None) -> _approvals.Level:
     """The level an approver may decide now, or why they may not."""
     if po.requested_by_id == actor.id:
         raise SelfApproval(po.po_number)
     levels = _approvals.load_levels(po.id)
+    _check_round(po, levels, asked_round)
     current = next((l for l in levels if l.level == po.approval_level), None)
     if current is None or current.decision is not None:
         raise InvalidTransition("decide", po.status, "this PO has no level waiting for a decision")
@@ -94,37 +120,40 @@ def _current_level(po: PurchaseOrder, actor: User, asked_level: int | None) -> _
     return current
 
 
-def check_decision(actor: User, po_id: int, *, level: int | None = None) -> None:
+def check_decision(actor: User, po_id: int, *, level: int | None = None, round: int | None = None) -> None:
     """Raise what approving or rejecting would raise for `actor` now (role, own PO, not their level,
-    already decided), without changing anything: a face asks before it opens a form."""
+    already decided, submitted again since), without changing anything: a face asks before it opens a form."""
     require_role(actor, Role.approver, "deciding purchase orders")
-    values = args(ApproveBody, level=level)
+    values, asked_round = args(ApproveBody, level=level), _round_arg(round)
     po = PurchaseOrder.get_or_none(PurchaseOrder.id == po_id)
     if po is None:
         raise not_found("purchase order", po_id)
     if po.status != PoStatus.pending_approval:
         levels = _approvals.load_levels(po.id)
+        _check_round(po, levels, asked_round)
         shown = next((l for l in levels if l.level == values.get("level")), None)
         if shown is not None and shown.decision is not None:
             raise AlreadyDecided(shown.level, shown.decision, shown.decided_by_id, shown.decided_by_name, shown.decided_at, po.status)
         raise InvalidTransition("decide", po.status)
-    _current_level(po, actor, values.get("level"))
+    _current_level(po, actor, values.get("level"), asked_round)
 
 
 def approve_po(actor: User, po_id: int, *, level: int | None = None, comment: str | None = None,
-               expected_version: int | None = None) -> PurchaseOrder:
-    """Approve the PO's current level (`level`: the one the approver was shown): on to the next, or approved."""
+               expected_version: int | None = None, round: int | None = None) -> PurchaseOrder:
+    """Approve the PO's current level (`level`: the one the approver was shown; `round`: the
+    submission it was shown for, refused with SubmittedAgain once the PO was submitted again): on
+    to the next level, or approved."""
     require_role(actor, Role.approver, "approving purchase orders")
-    values = args(ApproveBody, level=level, comment=comment)
+    values, asked_round = args(ApproveBody, level=level, comment=comment), _round_arg(round)
     with database.atomic():
         po = locked_po(po_id, expected_version)
         transitions.check("approve", po.status)
-        current = _current_level(po, actor, values.get("level"))
+        current = _current_level(po, actor, values.get("level"), asked_round)
         _approvals.decide(current, "approved", actor, values.get("comment"), po.status)
         following = _approvals.next_level(po.id, current.level)
         audit.record("purchase_order", po.id, "level_approved", actor,
                      {"approval_level": [current.level, following.level if following else None]}, comment=values.get("comment"))
-        data = {"level": current.level, "approval_id": current.id}
+        data = {"level": current.level, "approval_id": current.id, "round": current.round}
         if following:
             _move(po, {"approval_level": following.level})
             events.publish(events.DomainEvent(events.PO_LEVEL_APPROVED, po.id, actor.id, {
@@ -140,19 +169,20 @@ def approve_po(actor: User, po_id: int, *, level: int | None = None, comment: st
 
 
 def reject_po(actor: User, po_id: int, *, reason: str, level: int | None = None,
-              expected_version: int | None = None) -> PurchaseOrder:
-    """Reject the PO at its current level, with a reason; the requester may edit and resubmit it."""
+              expected_version: int | None = None, round: int | None = None) -> PurchaseOrder:
+    """Reject the PO at its current level (`level`, `round`: as for approve_po), with a reason; the
+    requester may edit and resubmit it."""
     require_role(actor, Role.approver, "rejecting purchase orders")
-    values = args(RejectBody, reason=reason, level=level)
+    values, asked_round = args(RejectBody, reason=reason, level=level), _round_arg(round)
     with database.atomic():
         po = locked_po(po_id, expected_version)
         transitions.check("reject", po.status)
-        current = _current_level(po, actor, values.get("level"))
+        current = _current_level(po, actor, values.get("level"), asked_round)
         _approvals.decide(current, "rejected", actor, values["reason"], po.status)
         _move(po, {"status": PoStatus.rejected, "approval_level": None})
         audit.record("purchase_order", po.id, "rejected", actor, {"status": [po.status, PoStatus.rejected]}, comment=values["reason"])
         events.publish(events.DomainEvent(events.PO_REJECTED, po.id, actor.id, {
-            "level": current.level, "approval_id": current.id, "reason": values["reason"]}))
+            "level": current.level, "approval_id": current.id, "round": current.round, "reason": values["reason"]}))
     return PurchaseOrder.get_by_id(po_id)
 
 

@@ -28,11 +28,19 @@ def tell_in_slack(payload: dict[str, Any], *, po_id: int | None = None, key: str
     return True
 
 
-def remember_slack_message(key: str, *, po_id: int, approval_id: int, user_id: int, channel: str, ts: str) -> None:
-    """Keep where a DM about an approval level was posted, so a decision can update it in place."""
+def remember_slack_messages(rows: list[dict[str, Any]]) -> None:
+    """Keep where DMs about approval levels were posted, so a decision can update them in place.
+    Each row: key, kind (request | reminder), po_id, approval_id, round, user_id, channel, ts; a key
+    already kept takes the new channel and ts (a redelivery that had to post again)."""
+    now = utcnow()
+    values = [{"key": row["key"], "kind": row.get("kind", "request"), "po": row["po_id"], "approval_id": row["approval_id"],
+               "round": row["round"], "user": row["user_id"], "channel": row["channel"], "ts": row["ts"], "created_at": now}
+              for row in rows]
+    if not values:
+        return
     with database.atomic():
-        (SlackMessage.insert(key=key, po=po_id, approval_id=approval_id, user=user_id, channel=channel, ts=ts, created_at=utcnow())
-         .on_conflict(conflict_target=[SlackMessage.key], update={SlackMessage.channel: channel, SlackMessage.ts: ts})
+        (SlackMessage.insert_many(values)
+         .on_conflict(conflict_target=[SlackMessage.key], preserve=[SlackMessage.channel, SlackMessage.ts])
          .execute())
 
 

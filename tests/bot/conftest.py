@@ -15,9 +15,10 @@ from tests.bot.standin import SlackStandIn
 
 @pytest.fixture
 def slack():
-    """Slack's Web API on 127.0.0.1."""
+    """Slack's Web API on 127.0.0.1; a test fails if anything it was sent broke Block Kit's limits."""
     with SlackStandIn(token=TOKEN) as standin:
         yield standin
+    assert standin.refused == [], f"Slack would refuse these: {[(c.method, c.body) for c in standin.refused]}"
 
 
 @pytest.fixture
@@ -35,12 +36,15 @@ def bot_settings(settings, slack):
 @pytest.fixture
 def web(bot_settings, db):
     """podesk's web app with every face (the outbox's Slack channel registered, as in production)."""
+    from bot.app import background_of
     from bot.people import forget_strangers
     from podesk.wiring import build_web_app
 
     forget_strangers()  # who Slack said was not in podesk is remembered per process
     app = build_web_app(bot_settings, db=db)
     yield app
+    # Listeners leave their Slack calls for after the answer: none may outlive this test's database.
+    assert background_of(app.extensions["slack_bolt"]).idle(10), "a listener's work after its answer never finished"
     outbox.unregister("slack")
 
 

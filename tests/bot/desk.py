@@ -13,6 +13,7 @@ from core.services.users import add_user
 from tests.bot import payloads
 from tests.bot.signing import SignedRequest, Signer
 from tests.bot.standin import SlackStandIn
+from tests.bot.workspace import MESSAGE_BLOCKS, VIEW_BLOCKS, block_kit_errors
 
 SECRET, TOKEN = "podesk-signing-secret", "xoxb-podesk-test"
 
@@ -53,6 +54,16 @@ def make_cast(slack: SlackStandIn) -> Cast:
     return Cast(**people, acme=acme, skus=skus)
 
 
+def check_answer(body: Any) -> None:
+    """Fail on an answer Slack would refuse: a message in an ack, or a view a form's ack shows."""
+    if not isinstance(body, dict):
+        return
+    view = body.get("view")
+    errors = block_kit_errors(view.get("blocks"), VIEW_BLOCKS) if isinstance(view, dict) else []
+    errors += block_kit_errors(body.get("blocks"), MESSAGE_BLOCKS)
+    assert errors == [], f"Slack would refuse this answer: {errors}"
+
+
 def text_of(message: dict) -> str:
     """What a person reads in a message or view: every text, field and context line, in order."""
     out = []
@@ -81,19 +92,24 @@ class Desk:
     def __init__(self, slack: SlackStandIn, signer: Signer, cast: Cast, send: Callable[[SignedRequest], Any] | None,
                  url: str | None = None):
         self.slack, self.signer, self.cast, self._send, self.url = slack, signer, cast, send, url
+        self._sent_at = 0  # how many calls Slack had got when the last request was sent
 
     def send(self, request: SignedRequest) -> tuple[int, Any]:
         """POST a signed request to /slack/events: (status, JSON body or text)."""
+        self._sent_at = len(self.slack.calls)
         if self._send is not None:
             resp = self._send(request)
-            return resp.status_code, (resp.get_json(silent=True) if resp.data else None)
-        req = urllib.request.Request(self.url, data=request.body, headers=request.headers, method="POST")
-        try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
-                data = resp.read()
-                return resp.status, json.loads(data) if data[:1] in (b"{", b"[") else None
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read()
+            status, body = resp.status_code, (resp.get_json(silent=True) if resp.data else None)
+        else:
+            req = urllib.request.Request(self.url, data=request.body, headers=request.headers, method="POST")
+            try:
+                with urllib.request.urlopen(req, timeout=10) as resp:
+                    data = resp.read()
+                    status, body = resp.status, json.loads(data) if data[:1] in (b"{", b"[") else None
+            except urllib.error.HTTPError as exc:
+                return exc.code, exc.read()
+        check_answer(body)
+        return status, body
 
     def command(self, text: str, who: Any, **kw) -> tuple[int, Any]:
         """`/po <text>` typed by `who`."""
@@ -113,9 +129,21 @@ class Desk:
         return self.send(self.signer.interactive(payloads.block_actions(who.slack_id, action_id, message=message,
                                                                         channel_id=channel)))
 
+    def next_call(self, method: str, timeout: float = 5.0) -> Any:
+        """The first call of `method` Slack got since the last request was sent, once answered,
+        waiting for it: listeners call Slack after their answer."""
+        since = self._sent_at
+        call = self.slack.wait_until(lambda: next((c for c in self.slack.calls[since:] if c.method == method), None),
+                                     timeout, f"{method} after the last request")
+        return self.slack.wait_answered(call)
+
     def opened_view(self) -> dict:
-        """The last view views.open showed."""
-        return self.slack.calls_to("views.open")[-1].params["view"]
+        """The view views.open showed after the last request."""
+        return self.next_call("views.open").params["view"]
+
+    def told(self) -> dict:
+        """What the last request's answer through its response_url said (only the sender sees it)."""
+        return self.next_call("response_url").params
 
     def submit(self, who: Any, view: dict, values: dict) -> tuple[int, Any]:
         """`who` submits an opened modal with these {block_id: element_state} values."""

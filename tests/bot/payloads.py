@@ -74,8 +74,9 @@ def find_element(blocks: list, action_id: str) -> tuple[str, dict]:
 def block_actions(user_id: str, action_id: str, *, message: dict | None = None,
                   channel_id: str | None = None, in_view: dict | None = None,
                   value: str | None = None, block_id: str | None = None,
-                  response_url: str | None = None) -> dict:
-    """A click on `action_id` in a message (as the stand-in stored it) or in a view.
+                  response_url: str | None = None, ephemeral: bool = False) -> dict:
+    """A click on `action_id` in a message (as the stand-in stored it, or an ephemeral one only its
+    reader sees: the answer to a slash command) or in a view.
 
     The element's block_id, type and value are read from the message's or view's blocks unless given.
     """
@@ -95,7 +96,7 @@ def block_actions(user_id: str, action_id: str, *, message: dict | None = None,
     if in_view is not None:
         return {**payload, "container": {"type": "view", "view_id": in_view.get("id")}, "view": in_view}
     return {**payload, "container": {"type": "message", "message_ts": message["ts"],
-                                     "channel_id": channel_id, "is_ephemeral": False},
+                                     "channel_id": channel_id, "is_ephemeral": ephemeral},
             "channel": {"id": channel_id, "name": "directmessage"}, "message": message,
             "state": {"values": {}}, "response_url": response_url}
 

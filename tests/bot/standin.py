@@ -1,5 +1,5 @@
 """A local stand-in for Slack's Web API: a real HTTP server on 127.0.0.1 that records every call and
-answers like Slack, and that a test can tell to rate-limit, fail, crash or hold a method.
+answers like Slack, and that a test can tell to rate-limit, fail, crash, slow down or hold a method.
 
     with SlackStandIn() as slack:
         client = WebClient(token="xoxb-test", base_url=slack.api_url)
@@ -14,7 +14,9 @@ bolt, `App(client=WebClient(token=..., base_url=slack.api_url), ...)`. The stand
 `POST|GET /api/<method>` and `POST /response/<id>` (the `response_url` of interactive payloads,
 made with `slack.response_url()`); anything else is a 404.
 
-Unknown methods answer `{"ok": true}`. Users exist only once added with `slack.add_user`
+Unknown methods answer `{"ok": true}`. Messages and views that break Block Kit's limits (50 blocks a
+message, 100 a view, 3,000 characters a section, 100 options a select) are refused as Slack
+refuses them (`invalid_blocks`, `invalid_arguments`) and kept in `refused`. Users exist only once added with `slack.add_user`
 (users.info, users.lookupByEmail, chat.postEphemeral and views.publish refuse others with Slack's
 error codes); users.info leaves out `locale` unless called with `include_locale=true`, as Slack
 does. A trigger_id opens one view only (`exchanged_trigger_id` after that).
@@ -31,7 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.bot.workspace import SCOPES, SlackError, Workspace, decode_json_fields
+from tests.bot.workspace import MESSAGE_BLOCKS, SCOPES, SlackError, Workspace, block_kit_errors, decode_json_fields
 
 RESPONSE_URL = "response_url"  # the method name under which posts to a response_url are recorded
 
@@ -84,6 +86,8 @@ class SlackStandIn:
         self._holds: list[Hold] = []
         self._response_ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
+        self._stopped = threading.Event()
+        self.refused: list[Call] = []  # calls refused for breaking Block Kit's limits (the harness fails a test on any)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> SlackStandIn:
@@ -97,7 +101,8 @@ class SlackStandIn:
         return self
 
     def stop(self) -> None:
-        """Release every held call and shut the server down."""
+        """Release every held or slowed call and shut the server down."""
+        self._stopped.set()
         for hold in self._holds:
             hold.release()
         if self._server is not None:
@@ -139,6 +144,10 @@ class SlackStandIn:
     def server_error(self, method: str, times: int = 1) -> None:
         """Answer the next `times` calls of `method` with an HTTP 500."""
         self._queue(method, times, ("status", 500, None, {}))
+
+    def slow(self, method: str, seconds: float, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` normally, but only after `seconds` (a slow Slack)."""
+        self._queue(method, times, ("slow", seconds))
 
     def hold(self, method: str) -> Hold:
         """Park the next call of `method` until the returned Hold is released (a slow Slack)."""
@@ -229,6 +238,9 @@ class SlackStandIn:
         if outcome and outcome[0] == "hold":
             outcome[1]._released.wait()
             outcome = None
+        elif outcome and outcome[0] == "slow":
+            self._stopped.wait(outcome[1])  # the server's thread takes its time; stop() cuts it short
+            outcome = None
         with self._cond:
             status, body, headers = outcome[1:] if outcome else self._answer(call)
             call.status, call.body = status, body
@@ -237,6 +249,9 @@ class SlackStandIn:
 
     def _answer(self, call: Call) -> tuple[int, dict, dict]:
         if call.method == RESPONSE_URL:
+            if errors := block_kit_errors(call.params.get("blocks"), MESSAGE_BLOCKS):
+                self.refused.append(call)
+                return 400, {"ok": False, "error": "invalid_blocks", "response_metadata": {"messages": errors}}, {}
             return 200, {"ok": True}, {}
         if not call.token:
             return 200, {"ok": False, "error": "not_authed"}, {}
@@ -246,6 +261,9 @@ class SlackStandIn:
             body = self.workspace.answer(call.method, call.params)
         except SlackError as exc:
             body = {"ok": False, "error": exc.code}
+            if exc.messages:  # Block Kit limits: Slack says which, and the harness remembers it
+                body["response_metadata"] = {"messages": exc.messages}
+                self.refused.append(call)
         return 200, body, {"X-OAuth-Scopes": SCOPES} if call.method == "auth.test" else {}
 
 

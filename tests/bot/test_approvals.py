@@ -39,6 +39,22 @@ def test_a_po_submitted_through_the_api_dms_each_approver_of_the_first_level(des
     assert desk.dm(cast.asha) == [] and desk.dm(cast.ravi) == []
 
 
+def test_a_po_submitted_from_the_dashboard_dms_each_approver_of_the_first_level(desk, cast, web, slack):
+    from tests.web.dashboard_client import post_form, signed_in
+
+    services.set_password("ravi@example.com", "correct horse battery staple")
+    po = services.create_po(cast.ravi, po_body(cast.acme, lines=[line("Steel bolts", 100, "45.50")])).po
+    browser = signed_in(web, "ravi@example.com", "correct horse battery staple")
+    submitted = post_form(browser, f"/purchase-orders/{po.id}/submit", f"/purchase-orders/{po.id}")
+    assert submitted.status_code == 303 and queries.po_card(po.id)["status"] == "pending_approval"
+    assert slack.calls_to("chat.postMessage") == []  # nothing leaves inside the request
+    desk.deliver()
+    for approver in (cast.priya, cast.omar):
+        dm = last_dm(desk, approver)
+        assert "<@U0RAVI> asks you to approve *PO-00001* (level 1 of 1)" in text_of(dm)
+        assert buttons_of(dm) == ["approve_po", "reject_po"]
+
+
 def test_approve_asks_for_confirmation_in_slack_before_anything_is_sent(desk, cast):
     submitted(cast)
     desk.deliver()
@@ -112,7 +128,7 @@ def test_a_click_on_a_level_someone_already_decided_says_who_and_when_and_change
     before = AuditEvent.select().count()
     for action in ("approve_po", "reject_po"):
         assert desk.click(cast.omar, action, stale)[0] == 200
-        told = slack.calls_to("response_url")[-1].params
+        told = desk.told()
         assert told["response_type"] == "ephemeral" and told["replace_original"] in (False, "false")
         assert "Nothing changed: level 1 was already approved by <@U0PRIYA> at " in told["text"]
     assert AuditEvent.select().count() == before and slack.calls_to("views.open") == []
@@ -124,14 +140,13 @@ def test_a_click_on_your_own_po_or_a_level_you_are_not_asked_for_is_explained_pr
     message = last_dm(desk, cast.priya)
     click = payloads.block_actions(cast.asha.slack_id, "approve_po", message=message, channel_id="D0ASHA")
     desk.send(desk.signer.interactive(click))
-    assert "You raised PO-00001, so someone else must decide it" in slack.calls_to("response_url")[-1].params["text"]
+    assert "You raised PO-00001, so someone else must decide it" in desk.told()["text"]
     services.update_settings(cast.asha, {"approval_levels": [{"min_total": "1000", "approvers": [cast.priya.id]}]})
     mine = submitted(cast)
     click = payloads.block_actions(cast.omar.slack_id, "approve_po", value=f"{mine.id}:1", block_id="x",
                                    message={"ts": "1.1", "blocks": []}, channel_id="D0OMAR")
     desk.send(desk.signer.interactive(click))
-    assert "You are not an approver of level 1 of this PO (its approvers: Priya Approver)" in \
-        slack.calls_to("response_url")[-1].params["text"]
+    assert "You are not an approver of level 1 of this PO (its approvers: Priya Approver)" in desk.told()["text"]
     assert queries.po_card(po.id)["status"] == queries.po_card(mine.id)["status"] == "pending_approval"
 
 
@@ -140,7 +155,7 @@ def test_a_viewer_clicking_approve_is_told_the_role_it_needs(desk, cast, slack):
     click = payloads.block_actions(cast.vera.slack_id, "approve_po", value=f"{po.id}:1", block_id="x",
                                    message={"ts": "1.1", "blocks": []}, channel_id="D0VERA")
     desk.send(desk.signer.interactive(click))
-    assert "needs the approver role in podesk; you are a viewer" in slack.calls_to("response_url")[-1].params["text"]
+    assert "needs the approver role in podesk; you are a viewer" in desk.told()["text"]
 
 
 def _race(live, cast, slack):

@@ -94,18 +94,44 @@ def test_list_exceptions_shows_invoices_that_did_not_match(desk, cast):
 def test_someone_slack_knows_but_podesk_does_not_is_told_privately_and_nothing_happens(desk, cast, slack):
     slack.add_user("U0STRANGER", email="stranger@elsewhere.example")
     status, body = desk.send(desk.signer.command("new PO for Acme Tools: 1 x BOLT-M8 @ 4", user_id="U0STRANGER"))
-    assert status == 200 and "not set up in podesk" in body["text"]
+    assert (status, body) == (200, None)  # acknowledged before Slack is asked who this is
+    told = desk.told()
+    assert told["response_type"] == "ephemeral" and "not set up in podesk" in told["text"]
     assert queries.purchase_orders(queries.PoFilter())[1]["total"] == 0
+    status, body = desk.send(desk.signer.command("list mine", user_id="U0STRANGER"))
+    assert "not set up in podesk" in body["text"] and len(slack.calls_to("users.info")) == 1  # remembered a while
 
 
 def test_a_slack_user_is_found_by_email_once_then_linked_with_their_timezone_and_locale(desk, cast, slack):
     newcomer = services.add_user("Nia New", "nia@example.com", "requester")
     slack.add_user("U0NIA", email="NIA@example.com", tz="Asia/Tokyo", locale="ja-JP")
-    for _ in range(2):
-        assert "My open POs" in text_of(desk.send(desk.signer.command("list mine", user_id="U0NIA"))[1])
+    status, body = desk.send(desk.signer.command("list mine", user_id="U0NIA"))
+    assert body is None and "My open POs" in text_of(desk.told())  # the first answer follows users.info
+    assert "My open POs" in text_of(desk.send(desk.signer.command("list mine", user_id="U0NIA"))[1])  # then in the ack
     assert len(slack.calls_to("users.info")) == 1
     linked = queries.user(newcomer.id)
     assert (linked.slack_id, linked.timezone, linked.locale) == ("U0NIA", "Asia/Tokyo", "ja_JP")
+
+
+def test_someone_linked_by_slack_id_is_asked_about_their_timezone_and_locale_once(desk, cast, slack):
+    lena = services.add_user("Lena Linked", "lena@example.com", "requester", slack_id="U0LENA")
+    slack.add_user("U0LENA", email="lena@example.com", tz="Europe/Berlin", locale="de-DE")
+    po = draft(cast)
+    status, body = desk.send(desk.signer.command(po.po_number, user_id="U0LENA"))
+    assert body is None and "4.550,00\xa0₹" in text_of(desk.told())  # after users.info: in her locale already
+    assert "4.550,00\xa0₹" in text_of(desk.send(desk.signer.command(po.po_number, user_id="U0LENA"))[1])
+    assert len(slack.calls_to("users.info")) == 1
+    assert (queries.user(lena.id).timezone, queries.user(lena.id).locale) == ("Europe/Berlin", "de_DE")
+
+
+def test_someone_slack_has_no_locale_for_is_not_asked_again_on_every_request(desk, cast, slack):
+    services.add_user("Nora Nolocale", "nora@example.com", "requester", slack_id="U0NORA")
+    slack.add_user("U0NORA", email="nora@example.com", tz=None, locale=None)
+    desk.send(desk.signer.command("list mine", user_id="U0NORA"))
+    assert "My open POs" in text_of(desk.told())
+    for _ in range(2):
+        assert "My open POs" in text_of(desk.send(desk.signer.command("list mine", user_id="U0NORA"))[1])
+    assert len(slack.calls_to("users.info")) == 1
 
 
 def test_a_viewer_cannot_open_the_new_po_form_and_is_told_which_role_it_needs(desk, cast, slack):

@@ -84,19 +84,27 @@ def test_a_sentence_podesk_cannot_fully_read_creates_nothing_and_says_what_it_un
     assert PurchaseOrder.select().count() == 0
 
 
-def test_a_viewer_writing_a_sentence_is_told_it_needs_the_requester_role(desk, cast, slack):
-    desk.mention(cast.vera, "new PO for Acme Tools: 10 x BOLT-M8 @ 4.50")
-    desk.deliver()
-    assert "needs the requester role" in text_of(replies(slack)[-1]) and PurchaseOrder.select().count() == 0
-
-
-def test_a_mention_from_someone_not_in_podesk_is_answered_only_to_them(desk, cast, slack):
-    slack.add_user("U0GUEST", email="guest@elsewhere.example")
-    desk.send(desk.signer.event(payloads.app_mention("U0GUEST", "pending")))
+def test_a_viewer_writing_a_sentence_in_a_channel_is_told_privately_it_needs_the_requester_role(desk, cast, slack):
+    _, _, request = desk.mention(cast.vera, "new PO for Acme Tools: 10 x BOLT-M8 @ 4.50")
     desk.deliver()
     told = slack.calls_to("chat.postEphemeral")[-1].params
+    assert (told["channel"], told["user"]) == ("C0GENERAL", "U0VERA")
+    assert told["thread_ts"] == json.loads(request.body)["event"]["ts"] and "needs the requester role" in text_of(told)
+    assert replies(slack) == [] and PurchaseOrder.select().count() == 0
+
+
+def test_a_viewer_writing_a_sentence_in_a_dm_is_told_there(desk, cast, slack):
+    desk.direct(cast.vera, "new PO for Acme Tools: 10 x BOLT-M8 @ 4.50")
+    desk.deliver()
+    assert "needs the requester role" in text_of(desk.dm(cast.vera)[-1]) and slack.calls_to("chat.postEphemeral") == []
+
+
+def test_a_mention_from_someone_not_in_podesk_is_answered_only_to_them(live, cast, slack):
+    slack.add_user("U0GUEST", email="guest@elsewhere.example")
+    assert live.send(live.signer.event(payloads.app_mention("U0GUEST", "pending")))[0] == 200
+    told = slack.wait_for("chat.postEphemeral").params  # after users.info said who this is, then the outbox
     assert (told["channel"], told["user"]) == ("C0GENERAL", "U0GUEST") and "not set up in podesk" in told["text"]
-    assert replies(slack) == []
+    assert replies(slack) == [] and SlackEvent.select().count() == 1
 
 
 def test_slacks_redelivery_of_an_event_causes_no_second_reply_or_write(desk, cast, slack):

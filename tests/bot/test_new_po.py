@@ -50,6 +50,25 @@ def test_the_vendor_field_searches_podesks_vendors_as_the_user_types(desk, cast)
                                                    "value": str(cast.acme.id)}
 
 
+def test_with_more_than_100_vendors_the_picker_offers_at_most_100_best_matches_first(desk, cast):
+    from core import services
+
+    for i in range(150):
+        services.create_vendor(cast.asha, {"name": f"Fastener Supplier {i:03d}", "currency": "INR", "payment_terms": "Net 30"})
+
+    def options(typed):
+        suggestion = payloads.block_suggestion(cast.ravi.slack_id, "vendor_pick", typed, block_id="vendor",
+                                               in_view=payloads.view("new_po"))
+        status, body = desk.send(desk.signer.interactive(suggestion))
+        assert status == 200
+        return [option["text"]["text"] for option in body["options"]]
+
+    found = options("fastener supplier 042")
+    assert 1 < len(found) <= 100 and found[0] == "Fastener Supplier 042"
+    everything = options("")
+    assert len(everything) == 100 and everything[:2] == ["Acme Tools", "Fastener Supplier 000"]  # by name, while nothing is typed
+
+
 def test_a_submitted_form_becomes_a_draft_and_its_card_with_submit_arrives_by_dm(desk, cast):
     view = open_form(desk, cast.ravi)
     status, body = desk.submit(cast.ravi, view, form(cast))
@@ -89,7 +108,7 @@ def test_add_a_line_grows_the_form_by_one_row(desk, cast, slack):
     slack.workspace.views["V00000001"] = {**view, "root_view_id": "V00000001", "previous_view_id": None, "external_id": ""}
     click = payloads.block_actions(cast.ravi.slack_id, "add_po_line", in_view=view)
     assert desk.send(desk.signer.interactive(click))[0] == 200
-    grown = slack.calls_to("views.update")[-1].params["view"]
+    grown = desk.next_call("views.update").params["view"]
     assert "<Line 4: SKU or label>" in text_of(grown) and view_problems(grown) == []
 
 
@@ -105,3 +124,21 @@ def test_submit_for_approval_on_the_card_asks_the_first_levels_approvers_and_upd
     assert buttons_of(updated) == []
     for approver in (cast.priya, cast.omar):
         assert buttons_of(desk.dm(approver)[-1]) == ["approve_po", "reject_po"]
+
+
+def test_submit_on_a_private_card_replaces_it_with_the_updated_card(desk, cast):
+    from core import services
+    from tests.factories import line, po_body
+
+    po = services.create_po(cast.ravi, po_body(cast.acme, lines=[line("Steel bolts", 100, "45.50")])).po
+    status, card = desk.command(po.po_number, cast.ravi)  # only Ravi sees it: the command's answer
+    assert buttons_of(card) == ["submit_po"]
+    click = payloads.block_actions(cast.ravi.slack_id, "submit_po", message={"ts": "1700000000.000900", **card},
+                                   channel_id="C0GENERAL", ephemeral=True)
+    assert desk.send(desk.signer.interactive(click))[0] == 200
+    told = desk.told()
+    shown = text_of(told)
+    assert told["replace_original"] in (True, "true") and told["response_type"] == "ephemeral"
+    assert "📨 *PO-00001* is submitted: level 1 of 1 is asked (<@U0PRIYA>, <@U0OMAR>)" in shown
+    assert "Acme Tools" in shown and "₹4,550.00" in shown and "Pending approval (level 1 of 1)" in shown
+    assert f"<https://po.example.com/purchase-orders/{po.id}|Open in dashboard>" in shown and buttons_of(told) == []

@@ -3,10 +3,11 @@ commands on the command line: `podesk slack-socket`, `podesk demo --slack-id`.""
 import json
 import subprocess
 import sys
+import time
 
 from slack_bolt.request import BoltRequest
 
-from bot.app import build_app
+from bot.app import background_of, build_app
 from core import queries
 from core.db import bind, open_database
 from tests.bot.desk import TOKEN, text_of
@@ -23,6 +24,18 @@ def test_socket_mode_requests_reach_the_same_listeners_without_a_signing_secret(
             "channel_id": "C0GENERAL", "trigger_id": "1.2.3", "response_url": slack.response_url()}
     response = app.dispatch(BoltRequest(body=body, mode="socket_mode"))
     assert response.status == 200 and "My open POs" in text_of(json.loads(response.body))
+
+
+def test_over_socket_mode_too_po_new_is_acked_first_and_its_form_opens_after(settings, db, cast, slack):
+    app = build_app(settings.with_overrides(slack_bot_token=TOKEN, slack_app_token="xapp-test", slack_api_url=slack.api_url))
+    body = {"command": "/po", "text": "new", "user_id": cast.ravi.slack_id, "team_id": "T0PODESK",
+            "channel_id": "C0GENERAL", "trigger_id": "1.2.3", "response_url": slack.response_url()}
+    slack.slow("views.open", 2)
+    started = time.monotonic()
+    response = app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+    assert response.status == 200 and not response.body and time.monotonic() - started < 0.5  # not waiting on views.open
+    assert slack.wait_for("views.open", timeout=10).params["view"]["callback_id"] == "new_po"
+    assert background_of(app).idle(10)
 
 
 def test_slack_socket_without_its_tokens_exits_2_with_one_clear_line(database_url):

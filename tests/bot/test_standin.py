@@ -186,3 +186,23 @@ def test_waiting_for_a_call_that_never_comes_fails_at_the_deadline(slack):
     with pytest.raises(AssertionError, match="chat.delete"):
         slack.wait_for("chat.delete", timeout=0.2)
     assert 0.2 <= time.monotonic() - started < 2
+
+
+def test_what_breaks_block_kits_limits_is_refused_as_slack_refuses_it(slack, client):
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "x"}}
+    select = {"type": "input", "block_id": "pick", "label": {"type": "plain_text", "text": "Pick"}, "element": {
+        "type": "static_select", "action_id": "p",
+        "options": [{"text": {"type": "plain_text", "text": str(i)}, "value": str(i)} for i in range(101)]}}
+    for blocks in ([section] * 51, [{**section, "text": {"type": "mrkdwn", "text": "x" * 3001}}]):
+        with pytest.raises(SlackApiError) as refused:
+            client.chat_postMessage(channel="U0ANN", text="too much", blocks=blocks)
+        assert refused.value.response["error"] == "invalid_blocks" and refused.value.response["response_metadata"]["messages"]
+    for blocks in ([section] * 101, [select]):
+        with pytest.raises(SlackApiError) as refused:
+            client.views_publish(user_id="U0ANN", view={"type": "home", "blocks": blocks})
+        assert refused.value.response["error"] == "invalid_arguments"
+    assert WebhookClient(slack.response_url()).send(text="x", blocks=[section] * 51).status_code == 400
+    assert len(slack.refused) == 5
+    client.chat_postMessage(channel="U0ANN", text="fits", blocks=[section] * 50)
+    client.views_publish(user_id="U0ANN", view={"type": "home", "blocks": [section] * 100})
+    assert len(slack.refused) == 5

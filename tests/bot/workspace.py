@@ -26,12 +26,37 @@ def decode_json_fields(params: dict) -> dict:
     return out
 
 
-class SlackError(Exception):
-    """A method answered `{"ok": false, "error": code}`."""
+# Block Kit's limits, refused the way Slack refuses them. Written here, apart from the bot's own
+# checker (bot/blocks/limits.py), so that a mistake there cannot hide the same mistake here.
+MESSAGE_BLOCKS, VIEW_BLOCKS, SECTION_TEXT, STATIC_OPTIONS = 50, 100, 3000, 100
 
-    def __init__(self, code: str):
+
+def _elements(block: dict) -> list[dict]:
+    inner = [block.get("accessory"), block.get("element")] + list(block.get("elements") or [])
+    return [e for e in inner if isinstance(e, dict)]
+
+
+def block_kit_errors(blocks: list | None, most: int) -> list[str]:
+    """What Slack says about blocks breaking its limits (`most` blocks: 50 a message, 100 a view)."""
+    blocks = blocks or []
+    errors = [f"[ERROR] no more than {most} items allowed [json-pointer:/blocks]"] if len(blocks) > most else []
+    for i, block in enumerate(blocks):
+        text = block.get("text") if block.get("type") == "section" else None
+        if isinstance(text, dict) and len(text.get("text") or "") > SECTION_TEXT:
+            errors.append(f"[ERROR] must be less than {SECTION_TEXT + 1} characters [json-pointer:/blocks/{i}/text]")
+        for element in _elements(block):
+            options = list(element.get("options") or []) + [o for g in element.get("option_groups") or [] for o in g.get("options") or []]
+            if len(options) > STATIC_OPTIONS:
+                errors.append(f"[ERROR] no more than {STATIC_OPTIONS} items allowed [json-pointer:/blocks/{i}/element/options]")
+    return errors
+
+
+class SlackError(Exception):
+    """A method answered `{"ok": false, "error": code}` (with Slack's messages saying why, if any)."""
+
+    def __init__(self, code: str, messages: list[str] | None = None):
         super().__init__(code)
-        self.code = code
+        self.code, self.messages = code, messages or []
 
 
 class Workspace:
@@ -94,6 +119,8 @@ class Workspace:
     def _message(self, p, ts) -> dict:
         if not (p.get("text") or p.get("blocks") or p.get("attachments")):
             raise SlackError("no_text")
+        if errors := block_kit_errors(p.get("blocks"), MESSAGE_BLOCKS):
+            raise SlackError("invalid_blocks", errors)
         message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "app_id": APP_ID,
                    "text": p.get("text", ""), "ts": ts, "team": TEAM_ID}
         for key in ("blocks", "attachments", "thread_ts", "metadata"):
@@ -161,6 +188,8 @@ class Workspace:
         view = p.get("view")
         if not isinstance(view, dict) or "type" not in view:
             raise SlackError("invalid_arguments")
+        if errors := block_kit_errors(view.get("blocks"), VIEW_BLOCKS):
+            raise SlackError("invalid_arguments", errors)
         return {"id": view_id, "team_id": TEAM_ID, "app_id": APP_ID, "bot_id": BOT_ID,
                 "state": {"values": {}}, "hash": f"{self.next_ts()}.h", "private_metadata": "",
                 "callback_id": "", "external_id": "", "previous_view_id": None,

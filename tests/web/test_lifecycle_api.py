@@ -79,8 +79,9 @@ def heard():
 
 
 def plain_data(event):
-    """An event's data without the ids of the approval rows (they differ from run to run)."""
-    return {k: v for k, v in event.data.items() if not k.endswith("approval_id")}
+    """An event's data without the ids of the approval rows (they differ from run to run) and the
+    submission round (the PO's version when submitted: tests/core/test_approval_rounds.py)."""
+    return {k: v for k, v in event.data.items() if not k.endswith("approval_id") and k != "round"}
 
 
 def errors(resp):

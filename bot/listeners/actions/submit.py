@@ -1,15 +1,17 @@
 """Submit for approval, from the requester's PO card."""
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.answers import card_reply
 from bot.blocks.card import SUBMIT
 from bot.blocks.format import Reader, escape, person
-from bot.context import Bot, reply_privately
+from bot.context import Bot, Later, reply_privately
 from bot.explain import sentence
-from bot.listeners.actions._private import tell
-from bot.people import identify
+from bot.listeners.actions._private import for_clicker, tell
 from core import queries, services
 from core.errors import DomainError
 
@@ -29,22 +31,23 @@ def register(app: App, bot: Bot) -> None:
 
     @app.action(SUBMIT)
     def submit(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
-        """Submit the draft; its card is then re-rendered (pending, no Submit button)."""
+        """Submit the draft; its card is then shown again (pending, no Submit button) where it was."""
         ack()
-        user, problem = identify(client, body["user"]["id"])
-        if user is None:
-            tell(body, None, problem)
-            return
-        po_id = int(action["value"])
-        try:
-            services.submit_po(user, po_id)
-        except DomainError as error:
-            tell(body, user, sentence(error, Reader.of(user)))
-            return
-        intro = submitted_text(queries.po_card(po_id, max_lines=0))
-        container = body.get("container") or {}
-        if container.get("type") == "message" and not container.get("is_ephemeral") and body.get("channel"):
-            services.tell_in_slack({"type": "card_update", "user_id": user.id, "channel": body["channel"]["id"],
-                                    "ts": container["message_ts"], "intro": intro}, po_id=po_id)
-        else:
-            reply_privately(body.get("response_url"), intro, replace=True)
+
+        def go(user: Any, later: Later) -> None:
+            po_id = int(action["value"])
+            try:
+                services.submit_po(user, po_id)
+            except DomainError as error:
+                tell(body, user, sentence(error, Reader.of(user)), later)
+                return
+            intro = submitted_text(queries.po_card(po_id, max_lines=0))
+            container = body.get("container") or {}
+            if container.get("type") == "message" and not container.get("is_ephemeral") and body.get("channel"):
+                services.tell_in_slack({"type": "card_update", "user_id": user.id, "channel": body["channel"]["id"],
+                                        "ts": container["message_ts"], "intro": intro}, po_id=po_id)
+            else:  # a private card (`/po PO-00042`) cannot be edited by the bot: replaced through its response_url
+                reply = card_reply(bot.base_url, user, po_id, intro=intro)
+                later(lambda: reply_privately(body.get("response_url"), reply.text, reply.blocks, replace=True))
+
+        for_clicker(bot, client, body, go)

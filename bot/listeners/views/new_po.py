@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot.blocks.modals import (
     CURRENCY, DELIVERY, DESCRIPTION, EXCHANGE, MATCHING, MAX_LINES, NEW_PO, PO_DATE, PO_TYPE, TERMS, VENDOR, line_block,
@@ -14,7 +13,7 @@ from bot.blocks.modals import (
 from bot.context import Bot
 from bot.explain import field_errors
 from bot.listeners.views._state import value
-from bot.people import identify
+from bot.people import known_user
 from core import queries, services
 from core.errors import DomainError
 
@@ -67,9 +66,9 @@ def register(app: App, bot: Bot) -> None:
     """Listen for the form's submission."""
 
     @app.view(NEW_PO)
-    def create(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+    def create(ack: Ack, body: dict, view: dict) -> None:
         """Create the draft, or show each problem on its field; validation happens before the ack."""
-        user, problem = identify(client, body["user"]["id"])
+        user, problem = known_user(body["user"]["id"])
         if user is None:
             ack(response_action="update", view=notice_modal("Nothing created", problem))
             return

@@ -5,14 +5,13 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot.blocks.format import Reader
 from bot.blocks.modals import NOTE, RECEIVE, RECEIVED_ON, notice_modal, receive_block
 from bot.context import Bot
 from bot.explain import field_errors, sentence
 from bot.listeners.views._state import value
-from bot.people import identify
+from bot.people import known_user
 from core import services
 from core.errors import DomainError, ValidationFailed
 
@@ -46,9 +45,9 @@ def register(app: App, bot: Bot) -> None:
     """Listen for the receipt form's submission."""
 
     @app.view(RECEIVE)
-    def record(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+    def record(ack: Ack, body: dict, view: dict) -> None:
         """Record what arrived; the receiver gets a confirmation by DM."""
-        user, problem = identify(client, body["user"]["id"])
+        user, problem = known_user(body["user"]["id"])
         if user is None:
             ack(response_action="update", view=notice_modal("Nothing recorded", problem))
             return

@@ -3,7 +3,6 @@ level then shows "❌ Rejected by @x: reason" (the outbox), the requester is tol
 from __future__ import annotations
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot.blocks.approval import read_decision_value
 from bot.blocks.format import Reader
@@ -12,7 +11,7 @@ from bot.context import Bot
 from bot.explain import field_errors
 from bot.listeners.actions.decide import why_not
 from bot.listeners.views._state import value
-from bot.people import identify
+from bot.people import known_user
 from core import services
 from core.errors import DomainError, ValidationFailed
 
@@ -21,23 +20,23 @@ def register(app: App, bot: Bot) -> None:
     """Listen for the reason modal's submission."""
 
     @app.view(REJECT_REASON)
-    def reject(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+    def reject(ack: Ack, body: dict, view: dict) -> None:
         """Reject with the reason; a missing reason shows on its field, a stale decision in the modal."""
-        user, problem = identify(client, body["user"]["id"])
+        user, problem = known_user(body["user"]["id"])
         if user is None:
             ack(response_action="update", view=notice_modal("Nothing changed", problem))
             return
-        po_id, level = read_decision_value(view["private_metadata"])
+        shown = read_decision_value(view["private_metadata"])
         reason = value(view["state"]["values"], REASON)
         if not reason:
             ack(response_action="errors", errors={REASON: "Say why, so the requester knows what to change."})
             return
         try:
-            services.reject_po(user, po_id, reason=reason, level=level)
+            services.reject_po(user, shown.po_id, reason=reason, level=shown.level, round=shown.round)
         except ValidationFailed as error:
             ack(response_action="errors", errors=field_errors(error, lambda pointer: REASON))
             return
         except DomainError as error:
-            ack(response_action="update", view=notice_modal("Nothing changed", why_not(error, po_id, level, Reader.of(user))))
+            ack(response_action="update", view=notice_modal("Nothing changed", why_not(error, shown, Reader.of(user))))
             return
         ack()

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot.blocks.format import Reader, escape
 from bot.blocks.modals import SEND, SEND_BCC, SEND_BODY, SEND_CC, SEND_SUBJECT, SEND_TO, notice_modal
 from bot.context import Bot
 from bot.explain import field_errors, sentence
 from bot.listeners.views._state import value
-from bot.people import identify
+from bot.people import known_user
 from core import services
 from core.errors import DomainError, ValidationFailed
 
@@ -33,9 +32,9 @@ def register(app: App, bot: Bot) -> None:
     """Listen for the email form's submission."""
 
     @app.view(SEND)
-    def send(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+    def send(ack: Ack, body: dict, view: dict) -> None:
         """Queue the email; the form closes on a note saying where it goes."""
-        user, problem = identify(client, body["user"]["id"])
+        user, problem = known_user(body["user"]["id"])
         if user is None:
             ack(response_action="update", view=notice_modal("Nothing sent", problem))
             return
