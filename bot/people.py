@@ -10,7 +10,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from core import queries, services
+from core import queries, services, slack_bookkeeping
 from core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def acting_user(client: WebClient, slack_id: str) -> Any | None:
         _remember_stranger(slack_id)
         return None
     try:
-        user = services.link_slack_id(user, slack_id)
+        user = slack_bookkeeping.link_slack_id(user, slack_id)
     except DomainError:
         log.warning("could not link Slack user %s to podesk user %s", slack_id, user.id)
         return None

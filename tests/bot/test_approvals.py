@@ -21,7 +21,7 @@ def last_dm(desk, who):
 
 
 def test_a_po_submitted_through_the_api_dms_each_approver_of_the_first_level(desk, cast, web, slack):
-    from core.services.users import create_api_key
+    from core.operator import create_api_key
 
     key, _ = create_api_key("ravi@example.com")
     api = web.test_client()

@@ -4,7 +4,7 @@ import re
 
 from core import outbox
 
-from core import queries, services
+from core import operator, queries, services
 from core.models import OutboxMessage
 from tests.bot.desk import buttons_of, text_of
 from tests.factories import line, po_body
@@ -99,7 +99,7 @@ def test_someone_slack_knows_but_podesk_does_not_is_told_privately_and_nothing_h
 
 
 def test_a_slack_user_is_found_by_email_once_then_linked_with_their_timezone_and_locale(desk, cast, slack):
-    newcomer = services.add_user("Nia New", "nia@example.com", "requester")
+    newcomer = operator.add_user("Nia New", "nia@example.com", "requester")
     slack.add_user("U0NIA", email="NIA@example.com", tz="Asia/Tokyo", locale="ja-JP")
     for _ in range(2):
         assert "My open POs" in text_of(desk.send(desk.signer.command("list mine", user_id="U0NIA"))[1])

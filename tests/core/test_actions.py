@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from core import services
+from core import operator, services
 from core.errors import (
     AlreadyDecided,
     DuplicateInvoice,
@@ -144,7 +144,7 @@ def test_a_duplicate_invoice_names_the_vendor_and_number(cast):
 
 
 def test_a_users_timezone_and_locale_are_checked_and_kept(db):
-    user = services.add_user("Asha", "asha@example.com", "viewer")
+    user = operator.add_user("Asha", "asha@example.com", "viewer")
     assert (services.set_preferences(user, timezone="Asia/Kolkata", locale="en-IN").timezone, ) == ("Asia/Kolkata",)
     assert services.set_preferences(user).locale == "en_IN"
     with pytest.raises(ValidationFailed) as wrong:

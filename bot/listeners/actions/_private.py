@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.context import reply_privately
-from core import services
+from core import slack_bookkeeping
 
 
 def tell(body: dict, user: Any | None, text: str) -> None:
@@ -12,7 +12,7 @@ def tell(body: dict, user: Any | None, text: str) -> None:
     if body.get("response_url"):
         reply_privately(body["response_url"], text)
     elif user is not None:
-        services.tell_in_slack({"type": "notice", "user_id": user.id, "text": text}, ordering=f"slack:user:{user.id}")
+        slack_bookkeeping.tell_in_slack({"type": "notice", "user_id": user.id, "text": text}, ordering=f"slack:user:{user.id}")
 
 
 def refresh_home(body: dict) -> None:
@@ -20,4 +20,4 @@ def refresh_home(body: dict) -> None:
     view = body.get("view") or {}
     if (body.get("container") or {}).get("type") == "view" and view.get("type") == "home":
         slack_id = body["user"]["id"]
-        services.tell_in_slack({"type": "home", "slack_id": slack_id}, ordering=f"slack:home:{slack_id}")
+        slack_bookkeeping.tell_in_slack({"type": "home", "slack_id": slack_id}, ordering=f"slack:home:{slack_id}")

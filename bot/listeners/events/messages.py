@@ -12,11 +12,11 @@ from bot.blocks.format import section
 from bot.context import Bot
 from bot.parse import parse_message
 from bot.people import identify
-from core import services
+from core import slack_bookkeeping
 
 
 def _post(channel: str, thread_ts: str | None, reply: Reply) -> None:
-    services.tell_in_slack({"type": "post", "channel": channel, "thread_ts": thread_ts, "text": reply.text,
+    slack_bookkeeping.tell_in_slack({"type": "post", "channel": channel, "thread_ts": thread_ts, "text": reply.text,
                             "blocks": reply.blocks}, ordering=f"slack:channel:{channel}")
 
 
@@ -31,10 +31,10 @@ def _handle(bot: Bot, client: WebClient, body: dict, event: dict, *, thread_ts: 
         elif in_dm:
             _post(channel, thread_ts, Reply(problem, [section(problem)]))
         else:
-            services.tell_in_slack({"type": "ephemeral", "channel": channel, "slack_user": event["user"], "text": problem},
+            slack_bookkeeping.tell_in_slack({"type": "ephemeral", "channel": channel, "slack_user": event["user"], "text": problem},
                                    ordering=f"slack:channel:{channel}")
 
-    services.once_per_slack_event(body["event_id"], work)
+    slack_bookkeeping.once_per_slack_event(body["event_id"], work)
 
 
 def register(app: App, bot: Bot) -> None:
