@@ -40,14 +40,11 @@ def deliver_outbox(window_seconds: float = 4.5) -> None:
 
     Runs back to back (every 5 s, never two at once), so a message written in this process leaves
     within moments of its commit; one written by another process waits at most for the next window.
-    A delivery after a late nudge gets what is left of the window, not a whole window more, so the
-    job keeps to its interval (a slow channel can still overrun it: the tick it misses is skipped,
-    quietly, see core/scheduler.py).
     """
     deadline = time.monotonic() + window_seconds
     while True:
         try:
-            outbox.deliver_due(worker_name(), budget_seconds=max(0.0, deadline - time.monotonic()))
+            outbox.deliver_due(worker_name(), budget_seconds=window_seconds)
         except Exception:  # the database went away, say: the next window tries again
             log.exception("outbox delivery failed")
         remaining = deadline - time.monotonic()
