@@ -15,7 +15,7 @@ from bot.context import Bot
 from bot.drafts import read_sentence
 from bot.explain import sentence
 from bot.parse import Command, Dashboard, Help, List, New, NewPo, Receive, Show, Unknown
-from core import queries, services
+from core import queries, services, slack_bookkeeping
 from core.errors import DomainError, PermissionDenied
 from core.types import Role
 
@@ -119,7 +119,7 @@ def dashboard_link(bot: Bot, user: Any) -> Reply:
     """`/po dashboard`: the link goes by DM (made when it is sent, so no secret waits in the outbox)."""
     if not bot.base_url:
         return say(NO_DASHBOARD)
-    services.tell_in_slack({"type": "dashboard_link", "user_id": user.id}, ordering=f"slack:user:{user.id}")
+    slack_bookkeeping.tell_in_slack({"type": "dashboard_link", "user_id": user.id}, ordering=f"slack:user:{user.id}")
     return say("I've sent you a one-time sign-in link in a DM. It works once, for 10 minutes.")
 
 

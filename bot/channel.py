@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.context import DELIVERY_TIMEOUT, web_client
 from bot.people import learn_preferences
-from core import queries, services
+from core import queries, slack_bookkeeping
 from core.config import Settings
 from core.delivery import DeliveryFailed, Message
 from core.errors import DomainError
@@ -87,7 +87,7 @@ class SlackChannel:
                     return None  # not in this Slack workspace: nothing to tell them here
                 raise
             try:
-                user = services.link_slack_id(user, slack_id)
+                user = slack_bookkeeping.link_slack_id(user, slack_id)
             except DomainError:
                 return None
         if user.locale is None:

@@ -2,7 +2,7 @@
 
 Types written by core (core/notifications.py, core/reminders.py): approval_request,
 approval_decided, requester_update, invoice_exception, approval_reminder. Types the bot queues
-(core.services.tell_in_slack): po_card, card_update, receipt, post, ephemeral, notice,
+(core.slack_bookkeeping.tell_in_slack): po_card, card_update, receipt, post, ephemeral, notice,
 dashboard_link, home.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from bot.blocks.home import home_blocks, stranger_home_blocks
 from bot.blocks.invoices import invoice_exception_blocks
 from bot.channel import SlackChannel
 from bot.people import CannotIdentify, acting_user
-from core import queries, services
+from core import queries, services, slack_bookkeeping
 from core.delivery import DeliveryFailed, Message
 from core.errors import NotFound
 from core.types import Role
@@ -80,7 +80,7 @@ def approval_request(ch: SlackChannel, m: Message) -> None:
     if earlier and ch.update(earlier["channel"], earlier["ts"], text, blocks):
         return
     posted = ch.post(slack_id, text, blocks)
-    services.remember_slack_messages([{"key": m.key, "po_id": card["id"], "approval_id": p["approval_id"],
+    slack_bookkeeping.remember_slack_messages([{"key": m.key, "po_id": card["id"], "approval_id": p["approval_id"],
                                        "round": p.get("round") or 0, "user_id": user.id, "channel": posted["channel"],
                                        "ts": posted["ts"]}])
 
@@ -170,7 +170,7 @@ def approval_reminder(ch: SlackChannel, m: Message) -> None:
         posted = earlier
     else:
         posted = ch.post(slack_id, text, blocks)
-    services.remember_slack_messages([
+    slack_bookkeeping.remember_slack_messages([
         {"key": key, "kind": "reminder", "po_id": item["id"], "approval_id": item["approval_id"], "round": item["round"],
          "user_id": user.id, "channel": posted["channel"], "ts": posted["ts"]} for key, item in zip(keys, waiting)])
 

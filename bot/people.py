@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.blocks.help import CANNOT_TELL, NOT_SET_UP
 from bot.context import Bot, Later, at_once
-from core import queries, services
+from core import queries, services, slack_bookkeeping
 from core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def acting_user(client: WebClient, slack_id: str) -> Any | None:
         _remember_stranger(slack_id)
         return None
     try:
-        user = services.link_slack_id(user, slack_id)
+        user = slack_bookkeeping.link_slack_id(user, slack_id)
     except DomainError:
         log.warning("could not link Slack user %s to podesk user %s", slack_id, user.id)
         return None

@@ -179,23 +179,25 @@ class Prepared:
     """A read whose shape never changes (one PO by id, its lines), with its SQL written once per kind
     of database instead of by peewee on every call: building the SQL was most of a PO read's time.
 
-    `build(*markers)` returns the peewee query with a marker where each value goes; `rows(*values)`
-    runs that SQL with the values in the markers' places and reads the rows exactly as the query
-    would (its dicts, tuples or models, its fields' conversions).
+    `build(*markers)` returns the peewee query with a marker where each value goes, and `fields` are
+    the fields those values are compared with; `rows(*values)` runs that SQL with each value, as its
+    field writes it (an id no row can have is NotFound, as in any query), in its marker's place, and
+    reads the rows exactly as the query would (its dicts, tuples or models, its fields' conversions).
     """
 
-    # Markers: integers no id can be, so that every field's db_value takes them unchanged.
-    MARKERS = (-7_770_001, -7_770_002, -7_770_003)
+    # Markers: integers every id field's db_value takes unchanged, and no query of these writes itself
+    # (the largest ids a 32-bit serial can reach).
+    MARKERS = (2**31 - 11, 2**31 - 12, 2**31 - 13)
 
-    def __init__(self, build: Callable[..., Any], arity: int = 1):
-        self._build, self._arity = build, arity
+    def __init__(self, build: Callable[..., Any], *fields: Any):
+        self._build, self._fields = build, fields
         self._made: dict[bool, tuple[Any, str, list, list[int]]] = {}
 
     def _statement(self) -> tuple[Any, str, list, list[int]]:
         kind = is_postgres()
         made = self._made.get(kind)
         if made is None:
-            markers = self.MARKERS[:self._arity]
+            markers = self.MARKERS[:len(self._fields)]
             query = self._build(*markers)
             sql, params = query.sql()
             spots = [params.index(marker) for marker in markers]
@@ -206,8 +208,8 @@ class Prepared:
         """The rows for these values (an iterable the query's own row type reads)."""
         query, sql, params, spots = self._statement()
         params = list(params)
-        for spot, value in zip(spots, values):
-            params[spot] = value
+        for spot, field, value in zip(spots, self._fields, values):
+            params[spot] = field.db_value(value)
         return query._get_cursor_wrapper(database.execute_sql(sql, params))
 
     def first(self, *values: Any):

@@ -9,7 +9,7 @@ from core.db import database, is_postgres
 from core.models import ALL_MODELS, PurchaseOrder, User, Vendor
 from core import services
 from core.services import batches
-from core.services.users import add_user, create_api_key, set_password, set_preferences
+from core.operator import add_user, create_api_key, set_password
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,7 @@ def _people(password: str) -> dict[str, User]:
         add_user(name, email, role)
         set_password(email, password)
         zone, locale = PLACES[email]
-        users[email] = set_preferences(User.get(User.email == email), timezone=zone, locale=locale)
+        users[email] = services.set_preferences(User.get(User.email == email), timezone=zone, locale=locale)
     return users
 
 

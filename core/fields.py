@@ -1,18 +1,37 @@
-"""Column types: exact decimals stored as scaled integers, JSON stored as text, UTC timestamps."""
+"""Column types: ids, exact decimals stored as scaled integers, JSON stored as text, UTC timestamps."""
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 
 import orjson
+from peewee import AutoField, BigIntegerField, TextField
 
-from peewee import BigIntegerField, TextField
+from core.errors import not_found
+from core.types import MAX_ID
 
 
 def utcnow() -> dt.datetime:
     """The current time in UTC, without tzinfo (how timestamps are stored)."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class IdField(AutoField):
+    """A table's id. A value no row can have (anything but a whole number from 1 to MAX_ID) is
+    refused where it reaches SQL, as a NotFound naming the model, by every query and service alike.
+
+    Ids reach core from the faces (a bot button's value, a form field); SQLite answers one that does
+    not fit 64 bits with OverflowError, PostgreSQL one that is not an integer or does not fit its
+    column with DataError: both a 500, and a bool would be read as the id 1. A foreign key converts
+    its values with the id field it points at, so `PoLine.po == 10**20` is refused the same way.
+    """
+
+    def db_value(self, value):
+        if value is None or (type(value) is int and 1 <= value <= MAX_ID):
+            return value
+        raise not_found(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", self.model.__name__).lower(), value)  # PurchaseOrder: "purchase order"
 
 
 class FixedDecimalField(BigIntegerField):

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from core import leases, outbox, reminders
-from core.services import batches, forget_slack_events
+from core.services import batches
+from core.slack_bookkeeping import forget_slack_events
 
 log = logging.getLogger(__name__)
 

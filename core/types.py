@@ -68,6 +68,8 @@ AMOUNT_PLACES = 4  # enough for every ISO 4217 minor unit (CLF and UYW use 4)
 PERCENT_PLACES = 4
 EXCHANGE_RATE_PLACES = 8
 
+MAX_ID = 2**31 - 1  # ids are 32-bit serials on PostgreSQL: no row has a larger one
+
 # A number written as a string (api.md, Numbers): ASCII digits, an optional minus and fraction.
 # Nothing else: no exponent, spaces, underscores, plus sign or other scripts' digits, all of
 # which Python's Decimal() would accept.

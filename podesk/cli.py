@@ -91,7 +91,7 @@ def user() -> None:
 @click.pass_context
 def user_add(ctx: click.Context, name: str, email: str, role: str, slack_id: str | None) -> None:
     """Add a user; prints its id."""
-    from core.services.users import add_user
+    from core.operator import add_user
 
     migrate(_open(_settings(ctx)))
     created = _run_domain(add_user, name, email, role, slack_id)
@@ -103,7 +103,7 @@ def user_add(ctx: click.Context, name: str, email: str, role: str, slack_id: str
 @click.pass_context
 def user_set_password(ctx: click.Context, email: str) -> None:
     """Set a dashboard password, read from standard input."""
-    from core.services.users import set_password
+    from core.operator import set_password
 
     _open(_settings(ctx))
     password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
@@ -122,7 +122,7 @@ def api_key() -> None:
 @click.pass_context
 def api_key_create(ctx: click.Context, email: str, name: str | None) -> None:
     """Create an API key; prints it alone on the last line (it is shown only this once)."""
-    from core.services.users import create_api_key
+    from core.operator import create_api_key
 
     _open(_settings(ctx))
     key, record = _run_domain(create_api_key, email, name)
@@ -135,7 +135,7 @@ def api_key_create(ctx: click.Context, email: str, name: str | None) -> None:
 @click.pass_context
 def api_key_revoke(ctx: click.Context, prefix: str) -> None:
     """Revoke a key by the prefix `api-key create` showed."""
-    from core.services.users import revoke_api_key
+    from core.operator import revoke_api_key
 
     _open(_settings(ctx))
     _run_domain(revoke_api_key, prefix)
@@ -207,12 +207,12 @@ def _slack_links(configured: str | None, given: tuple[str, ...]) -> list[tuple[s
 
 
 def _link_demo_user(email: str, slack_id: str) -> None:
-    from core import queries, services
+    from core import queries, slack_bookkeeping
 
     user = queries.user_by_email(email)
     if user is None:
         _fail(f"no demo user has the email {email} (they are asha, ravi, priya, omar and vera @example.com)")
-    _run_domain(services.link_slack_id, user, slack_id)
+    _run_domain(slack_bookkeeping.link_slack_id, user, slack_id)
     click.echo(f"linked {email} to Slack user {slack_id}")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from core.models import User
 from core import services
-from core.services.users import add_user, create_api_key
+from core.operator import add_user, create_api_key
 
 _seq = itertools.count(1)
 

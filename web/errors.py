@@ -3,8 +3,9 @@
 Every error, whatever raised it (a DomainError from core, a routing 404/405, an oversized body, a
 bug), is turned into (status, problems, meta) once here and then answered by the renderer of the
 area the request is in: JSON `{"errors": [{code, detail, pointer?}]}` for the API (the default),
-an HTML page for the dashboard, what Slack expects for /slack/events. Areas add their renderer
-with `add_renderer`.
+an HTML page for the dashboard, what Slack expects for /slack/events (the status and one short
+line of plain text: Slack reads the status and shows nobody the body). Areas add their renderer
+with `add_renderer`; this module registers the API's and Slack's, the dashboard its own.
 """
 from __future__ import annotations
 
@@ -83,6 +84,18 @@ def json_error(status: int, problems: list[Problem], meta: dict | None, error: E
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="podesk"'
+    return _with_headers(response, status, error)
+
+
+def slack_error(status: int, problems: list[Problem], meta: dict | None, error: Exception) -> Response:
+    """/slack/events: the status and the first problem's sentence as plain text (a 405 for a GET,
+    a 413 for a body over 5 MB; bolt answers everything that reaches it itself)."""
+    response = Response(problems[0].detail if problems else "", status=status, mimetype="text/plain")
+    return _with_headers(response, status, error)
+
+
+def _with_headers(response: Response, status: int, error: Exception) -> Response:
+    """The headers that go with a wait or a wrong method, whatever the body's shape."""
     if isinstance(error, (RateLimited, SignInLocked)):
         response.headers["Retry-After"] = str(error.retry_after)
     if status == 405 and getattr(error, "valid_methods", None):
@@ -117,8 +130,10 @@ def _render(app: Flask, status: int, problems: list[Problem], meta: dict | None,
 
 
 def register(app: Flask) -> None:
-    """Install the handlers that turn every error into its area's answer (JSON for the API)."""
+    """Install the handlers that turn every error into its area's answer (JSON for the API, plain
+    text for Slack's endpoint, whether or not this deployment mounts the bot)."""
     add_renderer(app, "/api/", json_error)
+    add_renderer(app, "/slack/", slack_error)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from peewee import (
-    AutoField,
     BigIntegerField,
     BooleanField,
     CharField,
@@ -15,7 +14,7 @@ from peewee import (
 )
 
 from core.models.base import BaseModel
-from core.fields import FixedDecimalField, JSONTextField, utcnow
+from core.fields import FixedDecimalField, IdField, JSONTextField, utcnow
 from core.types import (
     AMOUNT_PLACES,
     EXCHANGE_RATE_PLACES,
@@ -26,7 +25,7 @@ from core.types import (
 
 
 class User(BaseModel):
-    id = AutoField()
+    id = IdField()
     name = CharField(max_length=255)
     email = CharField(max_length=320, unique=True)  # stored lower-case
     role = CharField(max_length=16)
@@ -42,7 +41,7 @@ class User(BaseModel):
 
 
 class ApiKey(BaseModel):
-    id = AutoField()
+    id = IdField()
     user = ForeignKeyField(User, backref="api_keys", on_delete="CASCADE")
     prefix = CharField(max_length=16)  # shown to people so they can tell keys apart
     key_hash = CharField(max_length=64, unique=True)  # sha256 of the whole key
@@ -52,7 +51,7 @@ class ApiKey(BaseModel):
 
 
 class Vendor(BaseModel):
-    id = AutoField()
+    id = IdField()
     name = CharField(max_length=255, index=True)
     external_id = CharField(max_length=100, null=True, unique=True)
     email = CharField(max_length=320, null=True)
@@ -66,7 +65,7 @@ class Vendor(BaseModel):
 
 
 class Sku(BaseModel):
-    id = AutoField()
+    id = IdField()
     code = CharField(max_length=64, unique=True)
     name = CharField(max_length=255)
     name_key = CharField(max_length=255, unique=True)  # lower-cased name: unique ignoring case
@@ -78,7 +77,7 @@ class Sku(BaseModel):
 
 
 class Dimension(BaseModel):
-    id = AutoField()
+    id = IdField()
     type = CharField(max_length=64)
     erp_dimension_id = CharField(max_length=100)
     name = CharField(max_length=255)
@@ -103,7 +102,7 @@ class Counter(BaseModel):
 
 
 class PurchaseOrder(BaseModel):
-    id = AutoField()
+    id = IdField()
     po_number = CharField(max_length=50, unique=True)
     external_id = CharField(max_length=100, null=True, unique=True)
     status = CharField(max_length=20)
@@ -160,7 +159,7 @@ class PurchaseOrder(BaseModel):
 
 
 class PoLine(BaseModel):
-    id = AutoField()
+    id = IdField()
     po = ForeignKeyField(PurchaseOrder, backref="lines", on_delete="CASCADE")
     line_no = IntegerField()
     identifier = CharField(max_length=255)
@@ -183,7 +182,7 @@ class PoLine(BaseModel):
 
 
 class LineDimension(BaseModel):
-    id = AutoField()
+    id = IdField()
     line = ForeignKeyField(PoLine, backref="dimensions", on_delete="CASCADE")
     type = CharField(max_length=64)
     dimension = ForeignKeyField(Dimension, on_delete="RESTRICT")
@@ -195,7 +194,7 @@ class LineDimension(BaseModel):
 class PoApproval(BaseModel):
     """One approval level frozen onto a PO at submit, and its decision."""
 
-    id = AutoField()
+    id = IdField()
     po = ForeignKeyField(PurchaseOrder, backref="approvals", on_delete="CASCADE", index=False)
     level = IntegerField()
     # The submission these levels belong to: the PO's version when it was submitted. A resubmit
@@ -214,7 +213,7 @@ class PoApproval(BaseModel):
 class PoApprover(BaseModel):
     """Who may decide a level (a role in the policy is expanded to its users at submit)."""
 
-    id = AutoField()
+    id = IdField()
     approval = ForeignKeyField(PoApproval, backref="approvers", on_delete="CASCADE", index=False)
     user = ForeignKeyField(User, on_delete="RESTRICT")
 
@@ -225,7 +224,7 @@ class PoApprover(BaseModel):
 class Receipt(BaseModel):
     """Goods received against a PO (three-way matching)."""
 
-    id = AutoField()
+    id = IdField()
     po = ForeignKeyField(PurchaseOrder, backref="receipts", on_delete="CASCADE")
     received_on = DateField()
     note = TextField(null=True)
@@ -234,7 +233,7 @@ class Receipt(BaseModel):
 
 
 class ReceiptLine(BaseModel):
-    id = AutoField()
+    id = IdField()
     receipt = ForeignKeyField(Receipt, backref="lines", on_delete="CASCADE")
     po_line = ForeignKeyField(PoLine, on_delete="CASCADE")
     quantity = FixedDecimalField(QUANTITY_PLACES)
@@ -243,7 +242,7 @@ class ReceiptLine(BaseModel):
 class Invoice(BaseModel):
     """A vendor's invoice and how it matched its PO."""
 
-    id = AutoField()
+    id = IdField()
     vendor = ForeignKeyField(Vendor, on_delete="RESTRICT", index=False)
     invoice_number = CharField(max_length=100)
     number_key = CharField(max_length=100)  # upper-cased, trimmed: duplicates are found whatever the case
@@ -274,7 +273,7 @@ class Invoice(BaseModel):
 
 
 class InvoiceLine(BaseModel):
-    id = AutoField()
+    id = IdField()
     invoice = ForeignKeyField(Invoice, backref="lines", on_delete="CASCADE", index=False)
     line_no = IntegerField()
     description = CharField(max_length=255)
@@ -295,7 +294,7 @@ class InvoiceLine(BaseModel):
 
 
 class InvoiceLineDimension(BaseModel):
-    id = AutoField()
+    id = IdField()
     line = ForeignKeyField(InvoiceLine, backref="dimensions", on_delete="CASCADE", index=False)
     type = CharField(max_length=64)
     dimension = ForeignKeyField(Dimension, on_delete="RESTRICT")
@@ -333,7 +332,7 @@ class Batch(BaseModel):
 
 
 class BatchItem(BaseModel):
-    id = AutoField()
+    id = IdField()
     batch = ForeignKeyField(Batch, backref="items", on_delete="CASCADE", index=False)
     index = IntegerField()
     payload = TextField()  # the item as sent (JSON)
@@ -368,7 +367,7 @@ class WorkerHeartbeat(BaseModel):
 class AuditEvent(BaseModel):
     """Who did what to which object, when; never updated, never deleted."""
 
-    id = AutoField()
+    id = IdField()
     entity_type = CharField(max_length=32)
     entity_id = BigIntegerField()
     action = CharField(max_length=40)

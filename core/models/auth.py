@@ -1,9 +1,9 @@
 """Dashboard sign-in: session epochs, throttling of failed attempts, one-time sign-in links."""
 from __future__ import annotations
 
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
-from core.fields import utcnow
+from core.fields import IdField, utcnow
 from core.models import User  # defined before the package imports this module at its end
 from core.models.base import BaseModel
 
@@ -37,7 +37,7 @@ class SignInThrottle(BaseModel):
 class SignInLink(BaseModel):
     """A one-time sign-in link (from Slack): only the token's hash is kept."""
 
-    id = AutoField()
+    id = IdField()
     user = ForeignKeyField(User, on_delete="CASCADE")
     token_hash = CharField(max_length=64, unique=True)
     created_at = DateTimeField(default=utcnow)

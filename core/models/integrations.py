@@ -1,9 +1,9 @@
 """POs emailed to vendors, and webhooks: who is told, what happened, and each delivery."""
 from __future__ import annotations
 
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, TextField
+from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 
-from core.fields import JSONTextField, utcnow
+from core.fields import IdField, JSONTextField, utcnow
 from core.models import PurchaseOrder, User  # defined before the package imports this module at its end
 from core.models.base import BaseModel
 
@@ -16,7 +16,7 @@ class PoEmail(BaseModel):
     Delivery is the outbox row `outbox_key`: its attempts and errors are the email's.
     """
 
-    id = AutoField()
+    id = IdField()
     po = ForeignKeyField(PurchaseOrder, backref="emails", on_delete="CASCADE", index=False)
     outbox_key = CharField(max_length=200, unique=True)  # its delivery; the Message-ID is made from it too
     recipients = JSONTextField()  # {"to": [...], "cc": [...], "bcc": [...]}
@@ -36,7 +36,7 @@ class PoEmail(BaseModel):
 class Webhook(BaseModel):
     """An outside URL told about the events it subscribed to, signed with its secret."""
 
-    id = AutoField()
+    id = IdField()
     url = TextField()
     events = JSONTextField()  # ["po.approved", ...]
     description = CharField(max_length=255, null=True)
@@ -59,7 +59,7 @@ class WebhookEvent(BaseModel):
 class WebhookDelivery(BaseModel):
     """One event for one webhook; its attempts are those of the outbox row `outbox_key`."""
 
-    id = AutoField()
+    id = IdField()
     webhook = ForeignKeyField(Webhook, backref="deliveries", on_delete="CASCADE", index=False)
     event = ForeignKeyField(WebhookEvent, on_delete="CASCADE")
     outbox_key = CharField(max_length=200, unique=True)

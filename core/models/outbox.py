@@ -1,9 +1,9 @@
 """The outbox: what podesk tells the outside world, written in the transaction of the change."""
 from __future__ import annotations
 
-from peewee import AutoField, CharField, DateTimeField, IntegerField, TextField
+from peewee import CharField, DateTimeField, IntegerField, TextField
 
-from core.fields import JSONTextField, utcnow
+from core.fields import IdField, JSONTextField, utcnow
 from core.models.base import BaseModel
 
 __all__ = ["OutboxMessage"]
@@ -12,7 +12,7 @@ __all__ = ["OutboxMessage"]
 class OutboxMessage(BaseModel):
     """One message for one channel (slack, email, webhook), delivered and retried by the worker."""
 
-    id = AutoField()
+    id = IdField()
     kind = CharField(max_length=32)  # the channel that delivers it
     key = CharField(max_length=200, unique=True)  # stable: a redelivery after a crash carries the same key
     ordering_key = CharField(max_length=64, null=True)  # rows sharing it are delivered in id order ("po:42")

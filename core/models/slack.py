@@ -2,9 +2,9 @@
 decision can update every one of them in place) and the events it has handled (Slack redelivers)."""
 from __future__ import annotations
 
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
-from core.fields import utcnow
+from core.fields import IdField, utcnow
 from core.models import PurchaseOrder, User  # defined before the package imports this module at its end
 from core.models.base import BaseModel
 
@@ -15,7 +15,7 @@ class SlackMessage(BaseModel):
     """A message the bot posted in a user's DM about one approval level: a request, or a reminder (one
     row per PO it lists, all with the same channel and ts)."""
 
-    id = AutoField()
+    id = IdField()
     key = CharField(max_length=200, unique=True)  # the outbox message that posted it: a redelivery updates, never reposts
     po = ForeignKeyField(PurchaseOrder, on_delete="CASCADE", index=False)
     approval_id = IntegerField()  # not a foreign key: a resubmit replaces the levels, the posted DM stays

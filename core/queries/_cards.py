@@ -8,6 +8,7 @@ from peewee import JOIN, fn
 from core.errors import not_found
 from core.models import PoLine, PurchaseOrder, Sku, User
 from core.money import display_rate, plain, round_amount
+from core.queries._params import row_limit
 from core.rules.purchase_orders import submit_warnings
 from core.services._approvals import load_levels
 from core.services._po_store import load_state
@@ -26,6 +27,7 @@ def po_card(po_id: int, *, max_lines: int = 5) -> dict[str, Any]:
     """Number, vendor, totals, status, the first lines and how many, the approval levels of its
     last submission (`round`) with their people (Slack ids included), and for a draft what it still
     lacks. A fixed number of queries."""
+    max_lines = row_limit(max_lines, name="max_lines", least=0)
     po = PurchaseOrder.get_or_none(PurchaseOrder.id == po_id)
     if po is None:
         raise not_found("purchase order", po_id)

@@ -14,6 +14,7 @@ from core.fields import utcnow
 from core.models import Batch, Invoice, InvoiceLine, PoApproval, PoApprover, PurchaseOrder, User, Vendor
 from core.money import round_amount
 from core.queries._batches import resource as batch_resource
+from core.queries._params import checked, row_limit
 from core.services.settings import get_settings
 from core.types import PoStatus
 
@@ -42,7 +43,7 @@ def _pos():
 def waiting_for(user_id: int, *, limit: int = 20, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """POs whose current approval level this user may decide, oldest submitted first, each with
     that level's `approval_id` and `round` (the submission it belongs to; one query)."""
-    now = now or utcnow()
+    now, limit = now or utcnow(), row_limit(limit)
     asked = PoApprover.select(PoApprover.id).where(PoApprover.approval == PoApproval.id, PoApprover.user == user_id)
     query = (_pos().select_extend(PoApproval.id.alias("approval_id"), PoApproval.round)
              .join(PoApproval, on=((PoApproval.po == PurchaseOrder.id) & (PoApproval.level == PurchaseOrder.approval_level)),
@@ -55,7 +56,7 @@ def waiting_for(user_id: int, *, limit: int = 20, now: dt.datetime | None = None
 
 def all_waiting(*, limit: int = 20, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Every PO waiting for approval, oldest submitted first (the overview's list)."""
-    now = now or utcnow()
+    now, limit = now or utcnow(), row_limit(limit)
     query = (_pos().where(PurchaseOrder.status == PoStatus.pending_approval)
              .order_by(PurchaseOrder.submitted_at, PurchaseOrder.id).limit(limit))
     return [_summary(row, now) for row in query.dicts()]
@@ -63,7 +64,7 @@ def all_waiting(*, limit: int = 20, now: dt.datetime | None = None) -> list[dict
 
 def open_pos_of(user_id: int, *, limit: int = 20, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """The POs this user requested that are still in play (draft to approved), newest first (one query)."""
-    now = now or utcnow()
+    now, limit = now or utcnow(), row_limit(limit)
     query = (_pos().where(PurchaseOrder.requested_by == user_id, PurchaseOrder.status.in_([s.value for s in OPEN_STATUSES]))
              .order_by(PurchaseOrder.created_at.desc(), PurchaseOrder.id.desc()).limit(limit))
     return [_summary(row, now) for row in query.dicts()]
@@ -83,6 +84,8 @@ def _month(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def spend_by_vendor(*, month: dt.date | None = None, limit: int = 10) -> dict[str, Any]:
     """Approved spend in the base currency by vendor for the month POs were approved in (one query)."""
+    month = checked("month", month, (dt.date, type(None)), "a date (any day of the month)")
+    limit = row_limit(limit)
     base = get_settings().base_currency
     start, end = _month(month or utcnow().date())
     total = fn.SUM(PurchaseOrder.total_base)
@@ -113,7 +116,7 @@ def _unmatched_lines(rows: list[dict[str, Any]]) -> dict[int, tuple[Decimal, lis
 
 def open_exceptions(*, limit: int = 50, vendor_id: int | None = None, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Invoices with open exceptions, oldest first: why, the amount at stake and how long they have waited (two queries)."""
-    now = now or utcnow()
+    now, limit = now or utcnow(), row_limit(limit)
     query = (Invoice.select(Invoice.id, Invoice.invoice_number, Invoice.po_number, Invoice.po, Invoice.currency,
                             Invoice.total, Invoice.reasons, Invoice.created_at, Vendor.name.alias("vendor_name"),
                             PurchaseOrder.requested_by)
@@ -147,6 +150,7 @@ def count_open_exceptions() -> int:
 
 def recent_batches(*, limit: int = 10) -> list[dict[str, Any]]:
     """Running and queued batches first, then the most recent ones (one query)."""
+    limit = row_limit(limit)
     running = Case(None, [(Batch.status == "completed", 1)], 0)
     query = Batch.select().order_by(running, Batch.created_at.desc(), Batch.id.desc()).limit(limit)
     return [batch_resource(b) for b in query]

@@ -1,5 +1,6 @@
 """What a PO list shows, as a typed value: parsed from a query string by the API and the dashboard
-(one parser), built directly by the bot, checked the same way either way.
+(one parser), built directly by the bot, checked against the same limits either way (the page,
+amounts, text: core/queries/_params.py holds them).
 
 A face that builds a `PoFilter` with a wrong type or an unknown value gets ValidationFailed naming
 the field, exactly as an API client sending that query string would.
@@ -12,8 +13,18 @@ from decimal import Decimal
 from typing import Any
 
 from core.errors import Problem, ValidationFailed
-from core.queries._params import DEFAULT_PER_PAGE, MAX_ID, MAX_PER_PAGE, MAX_TEXT, Args, Paging, Reader
-from core.types import BillingStatus, Matching, MatchStatus, PoStatus, PoType, ReceiptStatus
+from core.queries._params import (
+    DEFAULT_PER_PAGE,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_TEXT,
+    Args,
+    Paging,
+    Reader,
+    amount_problem,
+    text_problem,
+)
+from core.types import MAX_ID, BillingStatus, Matching, MatchStatus, PoStatus, PoType, ReceiptStatus
 
 SORTABLE = ("po_number", "po_date", "delivery_date", "created_at", "total", "vendor_name", "status")
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -122,17 +133,21 @@ def _problems(flt: PoFilter) -> list[Problem]:
             bad(name, "must be a date", "invalid_type")
     for name in ("min_total", "max_total"):
         value = getattr(flt, name)
-        if value is not None and not (isinstance(value, Decimal) and value.is_finite() and value >= 0):
-            bad(name, "must be a non-negative Decimal")
+        if value is not None and not isinstance(value, Decimal):
+            bad(name, "must be a Decimal", "invalid_type")
+        elif value is not None and (problem := amount_problem(value)):
+            bad(name, f"{format(value, 'f') if value.is_finite() else value} {problem}")
     for name in ("q", "external_id"):
         value = getattr(flt, name)
-        if value is not None and not (isinstance(value, str) and 0 < len(value) <= MAX_TEXT):
-            bad(name, f"must be a string of 1–{MAX_TEXT} characters")
+        if value is not None and not isinstance(value, str):
+            bad(name, f"must be a string of 1–{MAX_TEXT} characters", "invalid_type")
+        elif value is not None and (problem := text_problem(value)):
+            bad(name, problem)
     if not isinstance(flt.sort, tuple) or not flt.sort or not all(
             isinstance(s, tuple) and len(s) == 2 and s[0] in SORTABLE and isinstance(s[1], bool) for s in flt.sort):
         bad("sort", f"must be ((column, descending), …) with columns among {', '.join(SORTABLE)}")
-    if not isinstance(flt.page, int) or isinstance(flt.page, bool) or flt.page < 1:
-        bad("page", "must be a whole number from 1")
+    if not isinstance(flt.page, int) or isinstance(flt.page, bool) or not 1 <= flt.page <= MAX_PAGE:
+        bad("page", f"must be a whole number 1–{MAX_PAGE:,}")
     if not isinstance(flt.per_page, int) or isinstance(flt.per_page, bool) or not 1 <= flt.per_page <= MAX_PER_PAGE:
         bad("per_page", f"must be a whole number 1–{MAX_PER_PAGE}")
     return problems

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process, utils
 from core.db import database, is_postgres
 from core.fields import utcnow
 from core.models import ApiKey, PurchaseOrder, Sku, User, Vendor
+from core.queries._params import checked, row_limit
 from core.services.settings import format_po_number, get_settings
 
 KEY_PREFIX = "pdk_"
@@ -63,6 +64,11 @@ def _key_statement(postgres: bool) -> str:
             f'AND k."{ApiKey.revoked_at.column_name}" IS NULL AND u."{User.active.column_name}" = {mark} LIMIT 1')
 
 
+def _typed(text: str | None) -> str:
+    """What was typed, trimmed ("" for nothing); ValidationFailed at /text for anything but a string."""
+    return (checked("text", text, (str, type(None)), "a string") or "").strip()
+
+
 def _ranked(text: str, choices: dict[int, str], limit: int, cutoff: float) -> list[tuple[int, float]]:
     found = process.extract(text, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit, score_cutoff=cutoff)
     return [(key, score) for _, score, key in found]
@@ -70,8 +76,8 @@ def _ranked(text: str, choices: dict[int, str], limit: int, cutoff: float) -> li
 
 def find_vendors(text: str, *, limit: int = 10, cutoff: float = 60) -> list[dict[str, Any]]:
     """Active vendors most like `text` (an exact name first); with no text, the first by name."""
+    text, limit = _typed(text), row_limit(limit)
     vendors = {v.id: v for v in Vendor.select().where(Vendor.active == True)}  # noqa: E712
-    text = (text or "").strip()
     if not text:
         ranked = [(v.id, 0.0) for v in sorted(vendors.values(), key=lambda v: v.name.casefold())[:limit]]
     else:
@@ -83,8 +89,8 @@ def find_vendors(text: str, *, limit: int = 10, cutoff: float = 60) -> list[dict
 
 def find_skus(text: str, *, limit: int = 10, cutoff: float = 60) -> list[dict[str, Any]]:
     """Active SKUs whose code or name is most like `text` (an exact code or name first)."""
+    text, limit = _typed(text), row_limit(limit)
     skus = {s.id: s for s in Sku.select().where(Sku.active == True)}  # noqa: E712
-    text = (text or "").strip()
     exact = [(s.id, 100.0) for s in skus.values() if text and text.casefold() in (s.code.casefold(), s.name_key)]
     seen = dict(exact)
     by_code = _ranked(text, {i: s.code for i, s in skus.items()}, limit, cutoff) if text else []
@@ -108,7 +114,7 @@ def _edits(word: str) -> set[str]:
 def closest_po_numbers(text: str, *, limit: int = 3) -> list[str]:
     """Existing PO numbers closest to what was typed ("did you mean"): one typo away, or the number
     alone ("42" → PO-00042), best first; found with the unique index, whatever the number of POs."""
-    typed = (text or "").strip().upper()
+    typed, limit = _typed(text).upper(), row_limit(limit)
     if not typed or len(typed) > 50:
         return []
     candidates = {typed} | _edits(typed)

@@ -5,28 +5,64 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from peewee import fn
 
 from core.db import is_postgres
-from core.errors import Problem, ValidationFailed
+from core.errors import Problem, ValidationFailed, invalid
 from core.money import decimal_places
 from core.queries._counting import total as count_total
 from core.schemas.types import DATE_SCHEMA, WHITESPACE, decimal_pattern, not_blank_pattern
-from core.types import AMOUNT_PLACES, DECIMAL_STRING
+from core.types import AMOUNT_PLACES, DECIMAL_STRING, MAX_ID
 
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
-MAX_ID = 2**31 - 1
 MAX_PAGE = MAX_ID
 MAX_TEXT = 200  # q, external_id and every value of a list parameter: long enough for any name, short enough to index
 MAX_AMOUNT = Decimal(10) ** 14
 _INT = re.compile(r"[0-9]{1,10}")  # ASCII digits only: int() would also read "١٠"
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
+_BLANK = "is empty; give a value or leave the parameter out"
 
 Args = Mapping[str, Sequence[str]]  # every value of each query parameter, as given
+
+
+def amount_problem(number: Decimal) -> str | None:
+    """Why `number` cannot bound a list's amounts (min_total, max_total), or None: an amount is
+    non-negative, below 10^14 and has at most AMOUNT_PLACES decimal places (what totals keep)."""
+    if not number.is_finite() or number < 0 or number >= MAX_AMOUNT:
+        return "is not a non-negative amount"
+    if decimal_places(number) > AMOUNT_PLACES:
+        return f"has more than {AMOUNT_PLACES} decimal places"
+    return None
+
+
+def text_problem(text: str, max_len: int = MAX_TEXT) -> str | None:
+    """Why `text` cannot be searched for (longer than `max_len`, or only white space), or None."""
+    if len(text) > max_len:
+        return f"at most {max_len} characters"
+    if not text.strip(WHITESPACE):
+        return _BLANK
+    return None
+
+
+def checked(name: str, value: Any, kind: type | tuple[type, ...], what: str,
+            valid: Callable[[Any], bool] = lambda _: True) -> Any:
+    """`value`, a query's keyword argument, when it is a `kind` (a bool is never a number here)
+    that is `valid`; else ValidationFailed at /`name` saying it must be `what`. A face passing the
+    wrong type hears which argument, as an API client hears which parameter."""
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise invalid("invalid_type", f"{name} must be {what}, not {type(value).__name__}", "/" + name)
+    if not valid(value):
+        raise invalid("invalid_value", f"{name} must be {what}", "/" + name)
+    return value
+
+
+def row_limit(limit: Any, maximum: int = MAX_PER_PAGE, *, name: str = "limit", least: int = 1) -> int:
+    """A query's `limit` (how many rows at most), checked: a whole number from `least` to `maximum`."""
+    return checked(name, limit, int, f"a whole number from {least} to {maximum}", lambda n: least <= n <= maximum)
 
 
 def contains(field, text: str):
@@ -69,7 +105,7 @@ class Reader:
         self.problems.append(Problem(code, f"{name}: {detail}" if not detail.startswith("unknown query") else detail))
 
     def _blank(self, name: str) -> None:
-        self._bad("invalid_value", name, "is empty; give a value or leave the parameter out")
+        self._bad("invalid_value", name, _BLANK)
 
     def values(self, name: str) -> list[str]:
         """Every value given, repeated or comma-separated, exactly as written (an empty one is a bad
@@ -124,11 +160,9 @@ class Reader:
         if value is None:
             return None
         number = Decimal(value) if DECIMAL_STRING.fullmatch(value) else None  # " 10 " is no more a number here than in a body
-        if number is None or number < 0 or number >= MAX_AMOUNT:
-            self._bad("invalid_value", name, f"{value[:40]!r} is not a non-negative amount")
-            return None
-        if decimal_places(number) > AMOUNT_PLACES:
-            self._bad("invalid_value", name, f"{value[:40]!r} has more than {AMOUNT_PLACES} decimal places")
+        problem = "is not a non-negative amount" if number is None else amount_problem(number)
+        if problem:
+            self._bad("invalid_value", name, f"{value[:40]!r} {problem}")
             return None
         return number
 
@@ -146,11 +180,9 @@ class Reader:
         value = self.one(name)
         if value is None:
             return None
-        if len(value) > max_len:
-            self._bad("invalid_value", name, f"at most {max_len} characters")
-            return None
-        if not value.strip(WHITESPACE):
-            self._blank(name)
+        problem = text_problem(value, max_len)
+        if problem:
+            self._bad("invalid_value", name, problem)
             return None
         return value.strip(WHITESPACE)
 

@@ -84,10 +84,12 @@ def get_po(po_id: int) -> PurchaseOrder:
 
 # One PO's header (with the base currency) and its lines (with SKU and dimensions): every read of a
 # PO runs these two, so their SQL is written once (core.db.Prepared).
-_HEADER = Prepared(lambda po_id: _rows(_base_currency().alias("base_currency")).where(PurchaseOrder.id == po_id).limit(1))
+_HEADER = Prepared(lambda po_id: _rows(_base_currency().alias("base_currency")).where(PurchaseOrder.id == po_id).limit(1),
+                   PurchaseOrder.id)
 _LINES = Prepared(lambda po_id: PoLine.select(
     PoLine, Sku.code.alias("sku_code"), Sku.name.alias("sku_name"), Sku.active.alias("sku_active"),
-    _line_dimensions().alias("dims")).join(Sku, JOIN.LEFT_OUTER).where(PoLine.po == po_id).order_by(PoLine.line_no).dicts())
+    _line_dimensions().alias("dims")).join(Sku, JOIN.LEFT_OUTER).where(PoLine.po == po_id).order_by(PoLine.line_no).dicts(),
+    PoLine.po)
 
 
 def purchase_order(po_id: int, *, submit_warnings: dict | None = None) -> dict[str, Any]:

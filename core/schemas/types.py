@@ -18,10 +18,9 @@ from pydantic_core import PydanticCustomError
 from stdnum.in_ import gstin as stdnum_gstin
 
 from core.money import currency_codes, is_currency
-from core.types import DECIMAL_STRING
+from core.types import DECIMAL_STRING, MAX_ID
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-MAX_ID = 2**31 - 1  # ids are 32-bit serials on PostgreSQL
 _UPPER_WORD = re.compile(r"^[A-Z][A-Z0-9_]*$")
 # YYYY-MM-DD, any year but 0000 (which no calendar has); the format says the month and day exist.
 DATE_SCHEMA = {"type": "string", "format": "date",

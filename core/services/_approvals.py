@@ -71,9 +71,10 @@ def freeze_levels(po: PurchaseOrder, settings: AppSettings) -> list[tuple[Frozen
 # Every read of a submitted PO loads its levels: the two statements are written once (core.db.Prepared).
 _LEVELS = Prepared(lambda po_id: PoApproval.select(PoApproval, User.name.alias("decider"))
                    .join(User, JOIN.LEFT_OUTER, on=(PoApproval.decided_by == User.id))
-                   .where(PoApproval.po == po_id).order_by(PoApproval.level).dicts())
+                   .where(PoApproval.po == po_id).order_by(PoApproval.level).dicts(), PoApproval.po)
 _APPROVERS = Prepared(lambda po_id: PoApprover.select(PoApprover.approval, User.id, User.name).join(User)
-                      .switch(PoApprover).join(PoApproval).where(PoApproval.po == po_id).order_by(PoApprover.id).tuples())
+                      .switch(PoApprover).join(PoApproval).where(PoApproval.po == po_id).order_by(PoApprover.id).tuples(),
+                      PoApproval.po)
 
 
 def load_levels(po_id: int) -> list[Level]:

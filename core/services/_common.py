@@ -8,7 +8,7 @@ from peewee import IntegrityError, ModelSelect
 from pydantic import BaseModel
 
 from core.db import is_postgres
-from core.errors import Conflict, Problem, VersionMismatch, not_found
+from core.errors import Conflict, Problem, VersionMismatch, invalid, not_found
 from core.models import PurchaseOrder
 from core.schemas import validated
 
@@ -47,6 +47,9 @@ def get_locked(model, ident: int, what: str):
 
 def locked_po(po_id: int, expected_version: int | None = None):
     """The PO, locked; 404 when missing, 412 when `expected_version` (If-Match) no longer holds."""
+    if expected_version is not None and type(expected_version) is not int:  # not a bool either
+        raise invalid("invalid_type", "expected_version must be the whole number of the version the change was made on",
+                      "/expected_version")
     po = get_locked(PurchaseOrder, po_id, "purchase order")
     if expected_version is not None and po.version != expected_version:
         raise VersionMismatch(po.version, expected_version)

@@ -43,13 +43,14 @@ def line_facts(rows: list[InvoiceLine]) -> list[InvoiceLineFacts]:
     ]
 
 
-def bill(facts: PoFacts, lines: list[tuple[int, Decimal]]) -> None:
-    """Add (po_line_id, quantity) to the PO lines' billed quantities (one statement)."""
+def bill(facts: PoFacts, lines: list[tuple[int, Decimal]]) -> bool:
+    """Add (po_line_id, quantity) to the PO lines' billed quantities (one statement); True when any changed."""
     extra: dict[int, Decimal] = {}
     for line_id, quantity in lines:
         extra[line_id] = extra.get(line_id, Decimal(0)) + quantity
     current = {l.id: l.billed for l in facts.lines}
     bulk.update_rows(PoLine, [{"id": i, "quantity_billed": current[i] + q} for i, q in extra.items()], ["quantity_billed"])
+    return any(extra.values())
 
 
 def inherit_dimensions(pairs: list[tuple[int, int]]) -> None:

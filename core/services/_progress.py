@@ -64,15 +64,19 @@ def record_closed(closed: Iterable[tuple[int, str]], actor: User | None) -> None
         events.publish(events.DomainEvent(events.PO_CLOSED, po_id, actor.id if actor else None, {"automatic": True}))
 
 
-def refresh(po_id: int, actor: User | None) -> dict[str, list]:
-    """Recompute one PO's derived statuses from its rows (the caller holds its lock); returns the changes."""
+def refresh(po_id: int, actor: User | None, *, lines_changed: bool) -> dict[str, list]:
+    """Recompute one PO's derived statuses from its rows (the caller holds its lock); returns the changes.
+
+    The PO's version moves on when a status changed or `lines_changed` (the caller wrote received
+    or billed quantities): either way the PO a client holds is no longer the PO stored.
+    """
     row = (PurchaseOrder.select(PurchaseOrder.status, PurchaseOrder.matching, PurchaseOrder.receipt_status,
                                 PurchaseOrder.billing_status, PurchaseOrder.match_status)
            .where(PurchaseOrder.id == po_id).tuples().get())
     lines = tuple(PoLine.select(PoLine.quantity, PoLine.quantity_received, PoLine.quantity_billed).where(PoLine.po == po_id).tuples())
     invoices = tuple(s for (s,) in Invoice.select(Invoice.match_status).where(Invoice.po == po_id).tuples())
     settled = settle(Facts(*row, lines=lines, invoices=invoices))
-    if settled.changes:
+    if settled.changes or lines_changed:
         bump(po_id, settled.values)
         if settled.closed:
             record_closed([(po_id, row[1])], actor)

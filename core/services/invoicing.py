@@ -110,16 +110,18 @@ def register_invoice(actor: User, body: Any) -> Invoice:
         invoice = _insert(values, actor, po, match, dims)
         audit.record("invoice", invoice.id, "registered", actor, {"match_status": [None, match.status]})
         if po is not None:
-            store.bill(facts, [(r.po_line_id, l.quantity) for l, r in zip(lines, match.lines) if r.status == MATCHED])
-            _after_match(po, invoice, match.status, actor)
+            billed = store.bill(facts, [(r.po_line_id, l.quantity) for l, r in zip(lines, match.lines) if r.status == MATCHED])
+            _after_match(po, invoice, match.status, actor, billed=billed)
     return invoice
 
 
-def _after_match(po: PurchaseOrder, invoice: Invoice, status: str, actor: User | None, *, refresh: bool = True) -> None:
+def _after_match(po: PurchaseOrder, invoice: Invoice, status: str, actor: User | None, *, billed: bool | None) -> None:
+    """Audit and announce an invoice matched against the PO; refresh the PO unless `billed` is None
+    (the caller refreshes it afterwards), `billed` saying whether the invoice billed any of its lines."""
     action = INVOICE_MATCHED if status == MATCHED else INVOICE_EXCEPTION
     audit.record("purchase_order", po.id, action, actor, {"invoice": [None, invoice.invoice_number]})
-    if refresh:
-        progress.refresh(po.id, actor)
+    if billed is not None:
+        progress.refresh(po.id, actor, lines_changed=billed)
     events.publish(events.DomainEvent(action, po.id, actor.id if actor else None, {"invoice_id": invoice.id}))
 
 
@@ -147,7 +149,7 @@ def rematch_waiting(po: PurchaseOrder, actor: User | None) -> list[int]:
         Invoice.update(match_status=match.status, updated_at=utcnow()).where(Invoice.id == invoice.id).execute()
         if match.status == MATCHED:
             audit.record("invoice", invoice.id, "rematched", actor, {"match_status": ["exception", MATCHED]}, comment="goods received")
-            _after_match(po, invoice, MATCHED, actor, refresh=False)
+            _after_match(po, invoice, MATCHED, actor, billed=None)
             now_matched.append(invoice.id)
     return now_matched
 
@@ -175,9 +177,9 @@ def accept_invoice_exception(actor: User, invoice_id: int, *, reason: str) -> In
         Invoice.update(match_status=MATCHED, override=True, updated_at=utcnow()).where(Invoice.id == invoice.id).execute()
         audit.record("invoice", invoice.id, "exception_accepted", actor, {"match_status": ["exception", MATCHED]}, comment=values["reason"])
         if po is not None:
-            store.bill(store.po_facts(po), [(r.po_line_id, r.quantity) for r in paired])
+            billed = store.bill(store.po_facts(po), [(r.po_line_id, r.quantity) for r in paired])
             store.inherit_dimensions([(r.id, r.po_line_id) for r in paired])
             audit.record("purchase_order", po.id, "exception_accepted", actor, {"invoice": [None, invoice.invoice_number]}, comment=values["reason"])
-            progress.refresh(po.id, actor)
+            progress.refresh(po.id, actor, lines_changed=billed)
         events.publish(events.DomainEvent(events.INVOICE_EXCEPTION_ACCEPTED, invoice.po_id, actor.id, {"invoice_id": invoice.id}))
     return Invoice.get_by_id(invoice_id)

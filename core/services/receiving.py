@@ -80,7 +80,7 @@ def record_receipt(actor: User, po_id: int, body: Any) -> Receipt:
         audit.record("purchase_order", po.id, "receipt_recorded", actor,
                      {row[1]: [plain(row[3]), plain(row[3] + q)] for _, row, q in received}, comment=values.get("note"))
         invoicing.rematch_waiting(po, actor)
-        _progress.refresh(po.id, actor)
+        _progress.refresh(po.id, actor, lines_changed=True)
         events.publish(events.DomainEvent(events.RECEIPT_RECORDED, po.id, actor.id, {"receipt_id": receipt.id}))
     return receipt
 

@@ -104,7 +104,7 @@ def _raise_first(problems: list[Problem]) -> None:
         raise Conflict(problems[:1])
 
 
-def _create(kind: _Kind, actor: User | None, body: Any) -> Model:
+def _create(kind: _Kind, actor: User, body: Any) -> Model:
     require_role(actor, Role.admin, kind.doing)
     values = parsed(kind.create, body)
     with database.atomic():
@@ -115,7 +115,7 @@ def _create(kind: _Kind, actor: User | None, body: Any) -> Model:
     return row
 
 
-def _update(kind: _Kind, actor: User | None, ident: int, body: Any, check: Callable[[Model, dict], None] = lambda row, values: None) -> Model:
+def _update(kind: _Kind, actor: User, ident: int, body: Any, check: Callable[[Model, dict], None] = lambda row, values: None) -> Model:
     require_role(actor, Role.admin, kind.doing)
     values = parsed(kind.patch, body, partial=True)
     with database.atomic():
@@ -138,27 +138,27 @@ def _update(kind: _Kind, actor: User | None, ident: int, body: Any, check: Calla
     return row
 
 
-def create_vendor(actor: User | None, body: Any) -> Vendor:
+def create_vendor(actor: User, body: Any) -> Vendor:
     """Add a vendor; its external_id is unique."""
     return _create(VENDOR, actor, body)
 
 
-def update_vendor(actor: User | None, vendor_id: int, body: Any) -> Vendor:
+def update_vendor(actor: User, vendor_id: int, body: Any) -> Vendor:
     """Change the fields given; a new name shows on the vendor's purchase orders too."""
     return _update(VENDOR, actor, vendor_id, body)
 
 
-def create_sku(actor: User | None, body: Any) -> Sku:
+def create_sku(actor: User, body: Any) -> Sku:
     """Add a SKU; code and name (ignoring case) are unique."""
     return _create(SKU, actor, body)
 
 
-def update_sku(actor: User | None, sku_id: int, body: Any) -> Sku:
+def update_sku(actor: User, sku_id: int, body: Any) -> Sku:
     """Change the fields given."""
     return _update(SKU, actor, sku_id, body)
 
 
-def create_dimension(actor: User | None, body: Any) -> Dimension:
+def create_dimension(actor: User, body: Any) -> Dimension:
     """Add a dimension; (type, erp_dimension_id) is unique."""
     return _create(DIMENSION, actor, body)
 
@@ -169,12 +169,12 @@ def _type_is_fixed(row: Dimension, values: dict[str, Any]) -> None:
         raise invalid("immutable_field", "a dimension's type cannot change; create a new dimension", "/type")
 
 
-def update_dimension(actor: User | None, dimension_id: int, body: Any) -> Dimension:
+def update_dimension(actor: User, dimension_id: int, body: Any) -> Dimension:
     """Change the fields given (not its type)."""
     return _update(DIMENSION, actor, dimension_id, body, check=_type_is_fixed)
 
 
-def create_skus(actor: User | None, body: Any) -> list[Sku]:
+def create_skus(actor: User, body: Any) -> list[Sku]:
     """Add many SKUs at once: all of them, or none and a 400 listing every problem."""
     require_role(actor, Role.admin, SKU.doing)
     values, problems = parse(SkuBulk, body)

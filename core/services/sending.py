@@ -21,6 +21,7 @@ from core.schemas.integrations import SendPoBody
 from core.services._access import require_role
 from core.services._common import args, get_locked
 from core.services._documents import DEFAULT_LOCALE, document_values, po_document
+from core.services._po_store import bump_where
 from core.services.settings import AppSettings, get_settings
 from core.types import PoStatus, Role
 
@@ -102,7 +103,7 @@ def email_accepted(email_id: int) -> None:
         if email is None or email.sent_at is not None:
             return
         PoEmail.update(sent_at=now).where((PoEmail.id == email_id) & PoEmail.sent_at.is_null()).execute()
-        PurchaseOrder.update(sent_at=now).where((PurchaseOrder.id == email.po_id) & PurchaseOrder.sent_at.is_null()).execute()
+        bump_where((PurchaseOrder.id == email.po_id) & PurchaseOrder.sent_at.is_null(), {"sent_at": now})
 
 
 def email_to_send(email_id: int) -> PoEmail | None:

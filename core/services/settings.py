@@ -116,7 +116,7 @@ def _approver_problems(levels: list[dict[str, Any] | None]) -> list[Problem]:
     return problems
 
 
-def update_settings(actor: User | None, body: Any) -> AppSettings:
+def update_settings(actor: User, body: Any) -> AppSettings:
     """Change the settings given in `body`; every other setting keeps its value."""
     require_role(actor, Role.admin, "changing settings")
     values, problems = parse(SettingsPatch, body, with_defaults=False)

@@ -147,7 +147,7 @@ def set_password(email: str, password: str) -> None:
         audit.record("user", user.id, "password_set", user)
 
 
-def set_active(actor: User | None, email: str, active: bool) -> User:
+def set_active(actor: User, email: str, active: bool) -> User:
     """Deactivate or reactivate a user (admins); either ends every dashboard session they hold."""
     require_role(actor, Role.admin, "deactivating or reactivating a user")
     user = user_by_email(email)

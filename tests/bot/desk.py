@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from core import outbox, services
-from core.services.users import add_user
+from core.operator import add_user
 from tests.bot import payloads
 from tests.bot.signing import SignedRequest, Signer
 from tests.bot.standin import SlackStandIn

@@ -2,7 +2,7 @@
 views.open for a form), the HTTP answer to a command or a click leaves at once, over real HTTP."""
 import time
 
-from core import queries, services
+from core import operator, queries, services
 from tests.bot.desk import text_of
 from tests.factories import line, po_body
 
@@ -24,7 +24,7 @@ def asked(live, cast, slack, approver):
 
 
 def test_po_new_from_someone_seen_the_first_time_is_answered_before_slack_is_asked_who_they_are(live, cast, slack):
-    services.add_user("Nia New", "nia@example.com", "requester")
+    operator.add_user("Nia New", "nia@example.com", "requester")
     slack.add_user("U0NIA", email="nia@example.com", tz="Asia/Tokyo", locale="ja-JP")
     slack.slow("users.info", SLOW)
     slack.slow("views.open", SLOW)
@@ -46,7 +46,7 @@ def test_a_reject_click_is_answered_before_its_form_opens(live, cast, slack):
 
 
 def test_an_approve_click_that_must_ask_slack_first_is_answered_before_slack_is_asked(live, cast, slack):
-    oona = services.add_user("Oona Approver", "oona@example.com", "approver", slack_id="U0OONA")
+    oona = operator.add_user("Oona Approver", "oona@example.com", "approver", slack_id="U0OONA")
     slack.add_user("U0OONA", email="oona@example.com", tz=None, locale=None)  # Slack knows neither: podesk asks once
     services.update_settings(cast.asha, {"approval_levels": [{"min_total": "1000", "approvers": [oona.id]}]})
     po, dm = asked(live, cast, slack, oona)

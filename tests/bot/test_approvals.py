@@ -3,7 +3,7 @@ of the level updated in place, the requester told, the next level asked; refused
 privately and changing nothing."""
 import pytest
 
-from core import queries, services
+from core import operator, queries, services
 from core.models import AuditEvent
 from tests.bot import payloads
 from tests.bot.desk import buttons_of, text_of
@@ -21,7 +21,7 @@ def last_dm(desk, who):
 
 
 def test_a_po_submitted_through_the_api_dms_each_approver_of_the_first_level(desk, cast, web, slack):
-    from core.services.users import create_api_key
+    from core.operator import create_api_key
 
     key, _ = create_api_key("ravi@example.com")
     api = web.test_client()
@@ -42,7 +42,7 @@ def test_a_po_submitted_through_the_api_dms_each_approver_of_the_first_level(des
 def test_a_po_submitted_from_the_dashboard_dms_each_approver_of_the_first_level(desk, cast, web, slack):
     from tests.web.dashboard_client import post_form, signed_in
 
-    services.set_password("ravi@example.com", "correct horse battery staple")
+    operator.set_password("ravi@example.com", "correct horse battery staple")
     po = services.create_po(cast.ravi, po_body(cast.acme, lines=[line("Steel bolts", 100, "45.50")])).po
     browser = signed_in(web, "ravi@example.com", "correct horse battery staple")
     submitted = post_form(browser, f"/purchase-orders/{po.id}/submit", f"/purchase-orders/{po.id}")

@@ -4,7 +4,7 @@ import re
 
 from core import outbox
 
-from core import queries, services
+from core import operator, queries, services
 from core.models import OutboxMessage
 from tests.bot.desk import buttons_of, text_of
 from tests.factories import line, po_body
@@ -103,7 +103,7 @@ def test_someone_slack_knows_but_podesk_does_not_is_told_privately_and_nothing_h
 
 
 def test_a_slack_user_is_found_by_email_once_then_linked_with_their_timezone_and_locale(desk, cast, slack):
-    newcomer = services.add_user("Nia New", "nia@example.com", "requester")
+    newcomer = operator.add_user("Nia New", "nia@example.com", "requester")
     slack.add_user("U0NIA", email="NIA@example.com", tz="Asia/Tokyo", locale="ja-JP")
     status, body = desk.send(desk.signer.command("list mine", user_id="U0NIA"))
     assert body is None and "My open POs" in text_of(desk.told())  # the first answer follows users.info
@@ -114,7 +114,7 @@ def test_a_slack_user_is_found_by_email_once_then_linked_with_their_timezone_and
 
 
 def test_someone_linked_by_slack_id_is_asked_about_their_timezone_and_locale_once(desk, cast, slack):
-    lena = services.add_user("Lena Linked", "lena@example.com", "requester", slack_id="U0LENA")
+    lena = operator.add_user("Lena Linked", "lena@example.com", "requester", slack_id="U0LENA")
     slack.add_user("U0LENA", email="lena@example.com", tz="Europe/Berlin", locale="de-DE")
     po = draft(cast)
     status, body = desk.send(desk.signer.command(po.po_number, user_id="U0LENA"))
@@ -125,7 +125,7 @@ def test_someone_linked_by_slack_id_is_asked_about_their_timezone_and_locale_onc
 
 
 def test_someone_slack_has_no_locale_for_is_not_asked_again_on_every_request(desk, cast, slack):
-    services.add_user("Nora Nolocale", "nora@example.com", "requester", slack_id="U0NORA")
+    operator.add_user("Nora Nolocale", "nora@example.com", "requester", slack_id="U0NORA")
     slack.add_user("U0NORA", email="nora@example.com", tz=None, locale=None)
     desk.send(desk.signer.command("list mine", user_id="U0NORA"))
     assert "My open POs" in text_of(desk.told())

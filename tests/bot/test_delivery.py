@@ -6,7 +6,7 @@ import time
 from core import outbox, queries, services
 from core.fields import utcnow
 from core.models import OutboxMessage
-from core.services.users import add_user, create_api_key
+from core.operator import add_user, create_api_key
 from tests.bot.desk import text_of
 from tests.factories import line, po_body
 

@@ -53,3 +53,29 @@ def test_with_slack_variables_health_says_slack_is_on(web):
 def test_the_endpoint_is_exempt_from_the_dashboards_csrf_check_but_not_from_slacks_signature(desk, cast):
     status, body = desk.command("help", cast.ravi)
     assert status == 200 and "podesk" in json.dumps(body)
+
+
+def plain(response):
+    return response.mimetype, response.get_data(as_text=True)
+
+
+def test_a_get_of_the_endpoint_is_a_405_in_plain_text_naming_post(web):
+    response = web.test_client().get("/slack/events")
+    assert (response.status_code, "POST" in response.headers["Allow"].split(", ")) == (405, True)
+    mimetype, text = plain(response)
+    assert (mimetype, text) == ("text/plain", "GET is not allowed on /slack/events; use POST")
+
+
+def test_a_body_over_five_megabytes_is_a_413_in_plain_text(web):
+    big = "x" * (6 * 1024 * 1024)
+    response = web.test_client().post("/slack/events", data=big, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413
+    assert plain(response) == ("text/plain", "the request body is larger than 5 MB")
+
+
+def test_without_slack_the_endpoints_path_still_answers_in_plain_text_not_a_page(settings, db):
+    from podesk.wiring import build_web_app
+
+    response = build_web_app(settings, db=db).test_client().post("/slack/events", data="{}")
+    mimetype, text = plain(response)
+    assert (response.status_code, mimetype) == (404, "text/plain") and "<" not in text

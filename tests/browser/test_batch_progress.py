@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.services import batches, enqueue_batch
-from core.services.users import add_user, set_password
+from core.operator import add_user, set_password
 from tests.factories import line
 
 PASSWORD = "watching the erp"

@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 from core import services
 from core.models import Batch
 from core.services import batches
-from core.services.users import add_user, user_by_email
+from core.services.users import user_by_email
+from core.operator import add_user
 from tests.demo_data import DEMO_PASSWORD, database_url, demo_template, finished_batch_id, po_id  # noqa: F401
 from tests.factories import line
 

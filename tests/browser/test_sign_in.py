@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from core.fields import utcnow
 from core.services.sessions import issue_sign_in_link
-from core.services.users import add_user, set_password
+from core.operator import add_user, set_password
 
 PASSWORD = "correct horse battery"
 

@@ -1,22 +1,29 @@
 """The typed actions called directly, as the Slack bot and the dashboard call them, and the business
 errors they raise carrying what a face needs to explain them."""
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
-from core import services
+from core import operator, services
 from core.errors import (
     AlreadyDecided,
     DuplicateInvoice,
     IncompletePo,
     InvalidTransition,
+    InvoiceNotAcceptable,
+    InvoiceNotMatched,
+    MailNotConfigured,
     NoEligibleApprover,
     NotOwner,
     NotYourApproval,
+    PoHasActivity,
+    PoNotEditable,
     PoNotOpen,
     RoleRequired,
     SelfApproval,
     ValidationFailed,
+    VersionMismatch,
 )
 from tests.factories import line, make_person, make_vendor, po_body
 
@@ -109,7 +116,8 @@ def test_a_level_nobody_but_the_requester_could_decide_is_named(cast):
     admin, requester, first, _ = cast
     with pytest.raises(NoEligibleApprover) as error:
         pending(first)  # first is level 1's only approver
-    assert error.value.level == 1
+    assert (error.value.level, error.value.min_total) == (1, Decimal("1000"))
+    assert error.value.problems[0].code == "no_eligible_approver" and "1000" in error.value.detail
 
 
 def test_a_role_too_low_names_the_role_needed_and_the_role_held(cast):
@@ -144,9 +152,69 @@ def test_a_duplicate_invoice_names_the_vendor_and_number(cast):
 
 
 def test_a_users_timezone_and_locale_are_checked_and_kept(db):
-    user = services.add_user("Asha", "asha@example.com", "viewer")
+    user = operator.add_user("Asha", "asha@example.com", "viewer")
     assert (services.set_preferences(user, timezone="Asia/Kolkata", locale="en-IN").timezone, ) == ("Asia/Kolkata",)
     assert services.set_preferences(user).locale == "en_IN"
     with pytest.raises(ValidationFailed) as wrong:
         services.set_preferences(user, timezone="Mars/Olympus", locale="xx_YY_ZZ")
     assert problems(wrong) == [("invalid_value", "/timezone"), ("invalid_value", "/locale")]
+
+
+def approved(requester, quantity=10):
+    """A PO under every level's minimum: approved as it is submitted."""
+    return services.create_po(requester, po_body(lines=[line("Bolts", quantity=quantity, rate=1)], submit=True)).po
+
+
+def an_invoice(admin, po, unit_price="1", quantity="2"):
+    return services.register_invoice(admin, {
+        "vendor_id": po.vendor_id, "invoice_number": f"INV-{po.id}-{unit_price}-{quantity}", "invoice_date": "2026-01-15",
+        "currency": "INR", "po_number": po.po_number,
+        "lines": [{"description": "Bolts", "quantity": quantity, "unit_price": unit_price}]})
+
+
+def test_a_stale_version_carries_the_version_the_po_is_at_and_the_one_expected(cast):
+    _, requester, *_ = cast
+    po = services.create_po(requester, po_body()).po
+    with pytest.raises(VersionMismatch) as error:
+        services.update_po(requester, po.id, {"notes": "late"}, expected_version=po.version + 3)
+    assert (error.value.current, error.value.expected, error.value.problems[0].code) == (po.version, po.version + 3, "version_mismatch")
+
+
+def test_deleting_a_po_past_draft_names_its_status(cast):
+    _, requester, *_ = cast
+    po = approved(requester)
+    with pytest.raises(PoNotEditable) as error:
+        services.delete_po(requester, po.id)
+    assert (error.value.status, error.value.problems[0].code) == ("approved", "po_not_editable")
+
+
+def test_cancelling_a_po_with_goods_received_says_it_can_be_closed_instead(cast):
+    _, requester, *_ = cast
+    po = approved(requester)
+    services.record_receipt(requester, po.id, {"lines": [{"identifier": "Bolts", "quantity": 1}]})
+    with pytest.raises(PoHasActivity) as error:
+        services.cancel_po(requester, po.id, reason="not needed")
+    assert error.value.problems[0].code == "po_has_activity" and "closed" in error.value.detail
+
+
+def test_accepting_an_invoice_without_exceptions_names_its_match_status(cast):
+    admin, requester, first, _ = cast
+    invoice = an_invoice(admin, approved(requester))
+    with pytest.raises(InvoiceNotAcceptable) as error:
+        services.accept_invoice_exception(first, invoice.id, reason="fine")
+    assert (error.value.match_status, error.value.problems[0].code) == ("matched", "invalid_transition")
+
+
+def test_exporting_an_invoice_with_open_exceptions_names_its_match_status(cast):
+    admin, requester, *_ = cast
+    invoice = an_invoice(admin, approved(requester), unit_price="5")  # five times the PO's rate: price variance
+    with pytest.raises(InvoiceNotMatched) as error:
+        services.mark_invoice_exported(admin, invoice.id, export_id="ERP-1")
+    assert (error.value.match_status, error.value.problems[0].code) == ("exception", "invoice_not_matched")
+
+
+def test_sending_a_po_where_no_mail_server_is_configured_says_so(cast):
+    _, requester, *_ = cast
+    with pytest.raises(MailNotConfigured) as error:
+        services.send_po(requester, approved(requester).id, to=["sales@vendor.example"])
+    assert error.value.problems[0].code == "mail_not_configured" and "PODESK_SMTP_URL" in error.value.detail

@@ -13,7 +13,7 @@ from peewee import fn
 from core.models import AuditEvent, Batch, BatchItem, PoLine, PurchaseOrder
 from core.services import batches
 from tests.concurrency import wait_until
-from core.services.users import add_user
+from core.operator import add_user
 from tests.factories import make_sku, make_vendor
 
 LINES = 2

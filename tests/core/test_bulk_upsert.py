@@ -15,7 +15,7 @@ from core.models import JobLease, PoLine, PurchaseOrder
 from core.queries import _batches as batch_queries
 from core.services import batches
 from core.services._bulk_upsert import upsert_many
-from core.services.users import add_user
+from core.operator import add_user
 from tests.factories import make_dimension, make_sku, make_vendor
 
 SMALL, LARGE = 10, 100

@@ -146,6 +146,22 @@ def test_the_first_successful_send_is_the_pos_sent_at(api, people, server):
     assert po_row(po).sent_at == first
 
 
+def test_the_pos_version_moves_on_when_it_gains_its_sent_at_and_only_then(api, people, server):
+    use(server)
+    po = approved_po(api, people.requester)
+    send(api, people.requester, po)
+    queued, stamped = api.as_(people.viewer).get(f"/purchase-orders/{po['id']}"), po_row(po).updated_at
+    outbox.deliver_due("test")
+    sent = api.as_(people.viewer).get(f"/purchase-orders/{po['id']}")
+    assert (queued.json["sent_at"], sent.json["sent_at"] is not None) == (None, True)
+    assert (sent.json["version"], sent.headers["ETag"]) == (queued.json["version"] + 1, f'"{queued.json["version"] + 1}"')
+    assert po_row(po).updated_at > stamped
+    send(api, people.requester, po, to=["other@boltnut.example"])
+    outbox.deliver_due("test", clock=later(60))
+    assert len(server.wait_for(2)) == 2
+    assert api.as_(people.viewer).get(f"/purchase-orders/{po['id']}").json["version"] == sent.json["version"]
+
+
 def test_credentials_in_the_url_log_in_and_never_show_in_errors_or_logs(api, people, caplog):
     mail = MailServer(login=("podesk", "s3cret-pass")).start()
     try:

@@ -11,7 +11,7 @@ from core.schemas.parse import parse
 from core.schemas.purchase_orders import PurchaseOrderCreate, PurchaseOrderPatch
 from core.schemas.reference import DimensionCreate, SettingsPatch, SkuCreate, VendorCreate
 from core.services._bulk_upsert import upsert_many
-from core.services.users import add_user
+from core.operator import add_user
 from tests.factories import make_vendor
 
 NUL = "\x00"

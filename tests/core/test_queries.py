@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from playhouse.test_utils import count_queries
 
-from core import queries, services
+from core import operator, queries, services
 from core.errors import ValidationFailed
 from core.queries import PoFilter
 from tests.factories import line, make_person, make_sku, make_vendor, po_body
@@ -115,7 +115,7 @@ def test_a_draft_card_says_what_it_still_lacks(desk):
 
 
 def test_users_are_found_by_slack_id_and_by_email_in_any_case(db):
-    user = services.add_user("Priya", "Priya@Example.com", "approver", slack_id="U123")
+    user = operator.add_user("Priya", "Priya@Example.com", "approver", slack_id="U123")
     assert queries.user_by_slack_id("U123").id == user.id
     assert queries.user_by_email("PRIYA@example.COM").id == user.id
     assert queries.user_by_slack_id("U999") is None and queries.user_by_email("not an email") is None

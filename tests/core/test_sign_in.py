@@ -8,7 +8,8 @@ from core.fields import utcnow
 from core.models import AuditEvent, SignInLink
 from core.queries._sessions import session_user
 from core.services.sessions import check_sign_in_link, issue_sign_in_link, redeem_sign_in_link, sign_in
-from core.services.users import add_user, set_active, set_password
+from core.services.users import set_active
+from core.operator import add_user, set_password
 
 PASSWORD = "correct horse battery"
 

@@ -23,7 +23,7 @@ from core.config import Settings, sqlite_path
 from core.db import bind, open_database
 from core.demo import seed
 from core.models import ALL_MODELS
-from core.services import create_api_key
+from core.operator import create_api_key
 from tests.conftest import PG_URL
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,7 +2,7 @@
 import pytest
 
 from core.errors import ERROR_CODES
-from core.services.users import revoke_api_key
+from core.operator import revoke_api_key
 from tests.factories import ApiClient, make_dimension, make_po, make_sku, make_vendor, po_body
 
 FIVE_MB = 5 * 1024 * 1024

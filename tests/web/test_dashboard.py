@@ -7,7 +7,7 @@ import pytest
 from core.fields import utcnow
 from core.models import SignInThrottle
 from core.services.sessions import issue_sign_in_link
-from core.services.users import add_user, set_password
+from core.operator import add_user, set_password
 from web.dashboard.session import safe_next
 
 PASSWORD = "correct horse battery"

@@ -1,7 +1,7 @@
 """A new desk with nothing on it: every page says what to do next instead of showing empty tables."""
 import pytest
 
-from core.services.users import add_user, set_password
+from core.operator import add_user, set_password
 from tests.web.dashboard_client import signed_in, text
 
 PASSWORD = "a fresh desk"

@@ -4,7 +4,7 @@ from playhouse.test_utils import count_queries
 
 from core import services
 from core.services import batches
-from core.services.users import set_password
+from core.operator import set_password
 from tests.factories import line, make_po, make_sku, make_vendor, system_admin
 from tests.web.dashboard_client import signed_in, text
 

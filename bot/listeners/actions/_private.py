@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 
 from bot.context import Bot, Later, at_once, reply_privately
 from bot.people import with_person
-from core import services
+from core import slack_bookkeeping
 
 
 def tell(body: dict, user: Any | None, text: str, later: Later = at_once) -> None:
@@ -16,7 +16,7 @@ def tell(body: dict, user: Any | None, text: str, later: Later = at_once) -> Non
     if body.get("response_url"):
         later(reply_privately, body["response_url"], text)
     elif user is not None:
-        services.tell_in_slack({"type": "notice", "user_id": user.id, "text": text}, ordering=f"slack:user:{user.id}")
+        slack_bookkeeping.tell_in_slack({"type": "notice", "user_id": user.id, "text": text}, ordering=f"slack:user:{user.id}")
 
 
 def refresh_home(body: dict) -> None:
@@ -24,7 +24,7 @@ def refresh_home(body: dict) -> None:
     view = body.get("view") or {}
     if (body.get("container") or {}).get("type") == "view" and view.get("type") == "home":
         slack_id = body["user"]["id"]
-        services.tell_in_slack({"type": "home", "slack_id": slack_id}, ordering=f"slack:home:{slack_id}")
+        slack_bookkeeping.tell_in_slack({"type": "home", "slack_id": slack_id}, ordering=f"slack:home:{slack_id}")
 
 
 def for_clicker(bot: Bot, client: WebClient, body: dict, handle: Callable[[Any, Later], None]) -> None:

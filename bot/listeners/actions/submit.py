@@ -12,7 +12,7 @@ from bot.blocks.format import Reader, escape, person
 from bot.context import Bot, Later, reply_privately
 from bot.explain import sentence
 from bot.listeners.actions._private import for_clicker, tell
-from core import queries, services
+from core import queries, services, slack_bookkeeping
 from core.errors import DomainError
 
 
@@ -44,7 +44,7 @@ def register(app: App, bot: Bot) -> None:
             intro = submitted_text(queries.po_card(po_id, max_lines=0))
             container = body.get("container") or {}
             if container.get("type") == "message" and not container.get("is_ephemeral") and body.get("channel"):
-                services.tell_in_slack({"type": "card_update", "user_id": user.id, "channel": body["channel"]["id"],
+                slack_bookkeeping.tell_in_slack({"type": "card_update", "user_id": user.id, "channel": body["channel"]["id"],
                                         "ts": container["message_ts"], "intro": intro}, po_id=po_id)
             else:  # a private card (`/po PO-00042`) cannot be edited by the bot: replaced through its response_url
                 reply = card_reply(bot.base_url, user, po_id, intro=intro)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import Bot
-from core import services
+from core import slack_bookkeeping
 
 
 def register(app: App, bot: Bot) -> None:
@@ -17,5 +17,5 @@ def register(app: App, bot: Bot) -> None:
         if event.get("tab") != "home" or not event.get("user"):
             return
         slack_id = event["user"]
-        services.once_per_slack_event(body["event_id"], lambda: services.tell_in_slack(
+        slack_bookkeeping.once_per_slack_event(body["event_id"], lambda: slack_bookkeeping.tell_in_slack(
             {"type": "home", "slack_id": slack_id}, ordering=f"slack:home:{slack_id}"))

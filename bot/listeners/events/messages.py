@@ -14,16 +14,16 @@ from bot.answers import Reply, answer, say
 from bot.context import Bot
 from bot.parse import parse_message
 from bot.people import with_person
-from core import services
+from core import slack_bookkeeping
 
 
 def _post(channel: str, thread_ts: str | None, reply: Reply) -> None:
-    services.tell_in_slack({"type": "post", "channel": channel, "thread_ts": thread_ts, "text": reply.text,
+    slack_bookkeeping.tell_in_slack({"type": "post", "channel": channel, "thread_ts": thread_ts, "text": reply.text,
                             "blocks": reply.blocks}, ordering=f"slack:channel:{channel}")
 
 
 def _only_to(slack_id: str, channel: str, thread_ts: str | None, reply: Reply) -> None:
-    services.tell_in_slack({"type": "ephemeral", "channel": channel, "slack_user": slack_id, "thread_ts": thread_ts,
+    slack_bookkeeping.tell_in_slack({"type": "ephemeral", "channel": channel, "slack_user": slack_id, "thread_ts": thread_ts,
                             "text": reply.text, "blocks": reply.blocks}, ordering=f"slack:channel:{channel}")
 
 
@@ -40,7 +40,7 @@ def _handle(bot: Bot, client: WebClient, body: dict, event: dict, *, thread_ts: 
             _only_to(event["user"], channel, thread_ts, reply)
 
     # Now when podesk knows who wrote (a failure is a 500, and Slack redelivers), else after users.info.
-    with_person(bot, client, event["user"], lambda user, problem, later: services.once_per_slack_event(
+    with_person(bot, client, event["user"], lambda user, problem, later: slack_bookkeeping.once_per_slack_event(
         body["event_id"], lambda: work(user, problem)))
 
 

@@ -14,7 +14,7 @@ from bot.context import Bot
 from bot.explain import field_errors
 from bot.listeners.views._state import value
 from bot.people import known_user
-from core import queries, services
+from core import queries, services, slack_bookkeeping
 from core.errors import DomainError
 
 HEADER = {VENDOR: "vendor_id", PO_TYPE: "po_type", MATCHING: "matching", PO_DATE: "po_date", DELIVERY: "delivery_date",
@@ -82,4 +82,4 @@ def register(app: App, bot: Bot) -> None:
             ack(response_action="errors", errors=field_errors(error, lambda pointer: block_for(pointer, rows)))
             return
         ack()
-        services.tell_in_slack({"type": "po_card", "user_id": user.id, "intro": "📝 Draft created."}, po_id=created.po.id)
+        slack_bookkeeping.tell_in_slack({"type": "po_card", "user_id": user.id, "intro": "📝 Draft created."}, po_id=created.po.id)

@@ -12,7 +12,7 @@ from bot.context import Bot
 from bot.explain import field_errors, sentence
 from bot.listeners.views._state import value
 from bot.people import known_user
-from core import services
+from core import services, slack_bookkeeping
 from core.errors import DomainError, ValidationFailed
 
 PREFIX = "recv_"
@@ -66,4 +66,4 @@ def register(app: App, bot: Bot) -> None:
             ack(response_action="update", view=notice_modal("Nothing recorded", sentence(error, Reader.of(user))))
             return
         ack()
-        services.tell_in_slack({"type": "receipt", "user_id": user.id, "receipt_id": made.id}, po_id=po_id)
+        slack_bookkeeping.tell_in_slack({"type": "receipt", "user_id": user.id, "receipt_id": made.id}, po_id=po_id)
