@@ -11,14 +11,16 @@ rollback takes it back and a crash after the commit cannot lose it. Workers `del
   is then claimed again, with the same stable `key`, so a channel can recognise the redelivery.
 - deliver: each row is handed to the channel registered for its kind (by the composition root),
   outside any transaction: a slow or broken outside holds no lock and slows no podesk action.
-- finish: delivered; or retried after exponential backoff with jitter (or exactly the
-  `Retry-After` the channel reports); or, past its policy's attempts or age, dead (`/health` counts
-  dead and overdue rows).
+- finish: delivered; or retried after exponential backoff with jitter, later when the channel asks
+  for later (`Retry-After`) but never sooner and never past the policy's cap; or, past its policy's
+  attempts or age, dead (`/health` counts dead and overdue rows). What a channel reports is checked
+  here, once for every channel: an odd value fails that row like any other failure, never the loop.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import random
 import threading
 from dataclasses import dataclass
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 
 OVERDUE_AFTER = dt.timedelta(minutes=1)
 WAKE_CHANNEL = "podesk_outbox"
+MIN_RETRY_SECONDS = 1.0  # whatever a channel or a policy says, a failed row is not tried again sooner
+MAX_ERROR_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ class RetryPolicy:
     """When to try a failed message again, and when to give up on it."""
 
     base_seconds: float = 2.0  # the first retry comes within this (jittered down, never later)
-    cap_seconds: float = 3600.0
+    cap_seconds: float = 3600.0  # the longest wait between two tries, a channel's Retry-After included
     max_attempts: int | None = 10
     max_age: dt.timedelta | None = None
 
@@ -49,6 +53,13 @@ class RetryPolicy:
         """Seconds before attempt `attempts + 1`: doubling from the base, capped, jittered into [½, 1]×."""
         ceiling = min(self.cap_seconds, self.base_seconds * 2 ** max(0, attempts - 1))
         return ceiling * (0.5 + rng.random() / 2)
+
+    def wait(self, attempts: int, retry_after: float | None, rng: random.Random) -> float:
+        """Seconds before attempt `attempts + 1` when the channel asked for `retry_after`: the backoff,
+        or longer if it asked for longer, never past the cap (nor under MIN_RETRY_SECONDS)."""
+        backoff = self.delay(attempts, rng)
+        asked = backoff if retry_after is None else min(retry_after, self.cap_seconds)
+        return max(backoff, asked, MIN_RETRY_SECONDS)
 
     def gives_up(self, attempts: int, created_at: dt.datetime, next_at: dt.datetime) -> bool:
         """True when the message has had its attempts, or the next one would come past its age."""
@@ -76,7 +87,11 @@ class Message:
 
 
 class DeliveryFailed(Exception):
-    """A channel could not deliver: retried later, at once dead when `permanent`."""
+    """A channel could not deliver: retried later, at once dead when `permanent`.
+
+    `retry_after` (seconds) is the earliest the outside wants to hear again: the outbox waits that
+    long if it is longer than its own backoff, up to the policy's cap.
+    """
 
     def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False,
                  status_code: int | None = None):
@@ -157,37 +172,83 @@ def _claim(worker: str, limit: int, lease: dt.timedelta, now: dt.datetime) -> li
         return list(m.select().where(m.id.in_(ids)).order_by(m.id))
 
 
-def _deliver(row: OutboxMessage) -> tuple[int | None, DeliveryFailed | None]:
+@dataclass(frozen=True)
+class _Result:
+    """How a delivery went, in values the outbox can store whatever the channel handed back."""
+
+    status_code: int | None = None
+    error: str | None = None  # None: delivered
+    retry_after: float | None = None  # seconds, finite or infinite
+    permanent: bool = False
+
+
+def _status_code(value: Any) -> int | None:
+    # The column keeps HTTP and SMTP codes; anything else a channel returns is not worth a crash.
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 9999:
+        return int(value)
+    return None
+
+
+def _seconds(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int too large for a float: "a very long time"
+        return math.inf
+    except (TypeError, ValueError):
+        return None
+    return seconds if seconds >= 0 else None  # NaN and negative numbers say nothing
+
+
+def _error_text(value: Any, kind: str) -> str:
+    try:
+        text = value if isinstance(value, str) else "" if value is None else str(value)
+    except Exception:
+        text = ""
+    return (text.strip() or f"the {kind} channel failed without saying why")[:MAX_ERROR_CHARS]
+
+
+def _failed(kind: str, failure: DeliveryFailed) -> _Result:
+    try:
+        return _Result(_status_code(getattr(failure, "status_code", None)), _error_text(getattr(failure, "reason", None), kind),
+                       _seconds(getattr(failure, "retry_after", None)), getattr(failure, "permanent", False) is True)
+    except Exception:  # a DeliveryFailed subclass with properties that raise, say
+        return _Result(error=f"the {kind} channel failed in a way podesk could not read")
+
+
+def _deliver(row: OutboxMessage) -> _Result:
     registration = _channels.get(row.kind)
     if registration is None:
-        return None, DeliveryFailed(f"no channel for {row.kind} in this process")
+        return _Result(error=f"no channel for {row.kind} in this process")
     message = Message(row.id, row.kind, row.key, row.payload, row.attempts, row.created_at, row.ordering_key)
     try:
-        return registration.channel.deliver(message), None
+        returned = registration.channel.deliver(message)
     except DeliveryFailed as failure:
-        return failure.status_code, failure
+        return _failed(row.kind, failure)
     except Exception as exc:  # a channel's bug fails this row only; the loop goes on
         log.exception("the %s channel failed unexpectedly on message %s", row.kind, row.key)
-        return None, DeliveryFailed(f"{type(exc).__name__}: {exc}")
+        return _Result(error=_error_text(f"{type(exc).__name__}: {exc}", row.kind))
+    return _Result(status_code=_status_code(returned))
 
 
-def _finish(worker: str, row: OutboxMessage, status_code: int | None, failure: DeliveryFailed | None, now: dt.datetime) -> str:
+def _finish(worker: str, row: OutboxMessage, result: _Result, now: dt.datetime) -> str:
     m = OutboxMessage
     mine = (m.id == row.id) & (m.claimed_by == worker)
-    if failure is None:
+    if result.error is None:
         m.update(status="delivered", delivered_at=now, claimed_by=None, claimed_until=None, last_error=None,
-                 last_status_code=status_code).where(mine).execute()
+                 last_status_code=result.status_code).where(mine).execute()
         return "delivered"
     policy = _channels[row.kind].policy if row.kind in _channels else DEFAULT_POLICY
-    wait = failure.retry_after if failure.retry_after is not None else policy.delay(row.attempts, _rng)
+    wait = policy.wait(row.attempts, result.retry_after, _rng)
     next_at = now + dt.timedelta(seconds=wait)
-    dead = failure.permanent or policy.gives_up(row.attempts, row.created_at, next_at)
+    dead = result.permanent or policy.gives_up(row.attempts, row.created_at, next_at)
     m.update(status="dead" if dead else "pending", next_attempt_at=next_at, claimed_by=None, claimed_until=None,
-             last_error=failure.reason[:2000], last_status_code=status_code).where(mine).execute()
+             last_error=result.error, last_status_code=result.status_code).where(mine).execute()
     if dead:
-        log.warning("gave up on %s message %s after %d attempt(s): %s", row.kind, row.key, row.attempts, failure.reason)
+        log.warning("gave up on %s message %s after %d attempt(s): %s", row.kind, row.key, row.attempts, result.error)
         return "dead"
-    log.info("%s message %s failed (attempt %d), retrying in %.0f s: %s", row.kind, row.key, row.attempts, wait, failure.reason)
+    log.info("%s message %s failed (attempt %d), retrying in %.0f s: %s", row.kind, row.key, row.attempts, wait, result.error)
     return "retrying"
 
 
@@ -212,8 +273,7 @@ def deliver_due(worker: str, *, limit: int = 20, lease_seconds: float = 300, bud
         if not rows:
             break
         for row in rows:
-            status_code, failure = _deliver(row)
-            outcome = _finish(worker, row, status_code, failure, clock())
+            outcome = _finish(worker, row, _deliver(row), clock())
             setattr(report, outcome, getattr(report, outcome) + 1)
     return report
 

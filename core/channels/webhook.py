@@ -22,7 +22,6 @@ from core.outbox import DeliveryFailed, Message
 log = logging.getLogger(__name__)
 
 USER_AGENT = "podesk-webhooks/1"
-MAX_RETRY_AFTER = 3600.0
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -32,8 +31,9 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def _retry_after(value: str | None) -> float | None:
+    # Seconds only (not an HTTP date); the outbox keeps it between its backoff and its cap.
     if value and value.strip().isdigit():
-        return min(float(value.strip()), MAX_RETRY_AFTER)
+        return float(value.strip())
     return None
 
 

@@ -1,5 +1,6 @@
 """Webhook deliveries travel through the outbox to a real HTTP receiver on 127.0.0.1: signed, the
 documented body, retried until a 2xx, in order per PO, never slowing podesk, and stopped by a delete."""
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -103,6 +104,22 @@ def test_a_500_then_a_200_is_retried_and_delivered_once(api, people, channel):
         assert verified(hook["secret"], second)
         [done] = deliveries(api, people, hook)
         assert (done["status"], done["attempts"], done["last_status_code"]) == ("delivered", 2, 200)
+    finally:
+        receiver.stop()
+
+
+def test_a_receiver_that_says_retry_after_0_is_not_asked_again_at_once(api, people, channel):
+    receiver = Receiver(default_status=503)
+    receiver.answer_headers["Retry-After"] = "0"
+    receiver.start()
+    try:
+        hook = subscribe(api, people, receiver.url, "po.approved")
+        approved_po(api, people.requester)
+        assert outbox.deliver_due("test").retrying == 1
+        assert len(receiver.requests) == 1
+        [failed] = deliveries(api, people, hook)
+        waited = dt.datetime.fromisoformat(failed["next_attempt_at"]) - dt.datetime.fromisoformat(failed["last_attempt_at"])
+        assert dt.timedelta(seconds=1) <= waited <= dt.timedelta(seconds=5)  # the policy's first backoff
     finally:
         receiver.stop()
 
