@@ -231,6 +231,35 @@ def test_a_lease_left_by_a_dead_worker_runs_out_and_the_message_is_delivered_aga
     assert (row("a").attempts, channel.delivered) == (2, ["a"])
 
 
+def test_a_delivery_that_outlives_its_lease_keeps_it_and_no_other_worker_takes_the_message(channel):
+    started, release = threading.Event(), threading.Event()
+
+    def slow(message):  # a receiver that takes longer than the lease to answer
+        started.set()
+        release.wait(30)
+        channel.delivered.append(message.key)
+        return 200
+
+    def first_worker():
+        with database.connection_context():
+            outbox.deliver_due("w1", lease_seconds=0.6)
+
+    channel.deliver = slow
+    write("a")
+    first = threading.Thread(target=first_worker)
+    first.start()
+    try:
+        assert started.wait(10)
+        first_lease = row("a").claimed_until
+        wait_until(lambda: row("a").claimed_until >= first_lease + dt.timedelta(seconds=0.15), 10, "the lease to be renewed")
+        # Another worker, after the first lease would have run out: the message is still held.
+        assert outbox.deliver_due("w2", clock=lambda: first_lease + dt.timedelta(seconds=0.1)).tried == 0
+    finally:
+        release.set()
+        first.join(10)
+    assert (channel.delivered, row("a").status, row("a").attempts) == (["a"], "delivered", 1)
+
+
 def test_two_workers_at_once_never_hold_the_same_message(channel):
     write(*[f"m{i}" for i in range(60)])
     in_flight, overlaps, lock = set(), [], threading.Lock()
