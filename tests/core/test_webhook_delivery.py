@@ -124,6 +124,42 @@ def test_a_receiver_that_says_retry_after_0_is_not_asked_again_at_once(api, peop
         receiver.stop()
 
 
+def test_the_production_retry_policy_tries_for_24_hours_backing_off_to_an_hour_then_gives_up(api, people, receiver):
+    """The webhook channel as podesk/wiring.py installs it, against a receiver that always fails;
+    the worker's clock is moved to each retry's due time instead of waiting for it."""
+    from core.config import Settings
+    from podesk.wiring import install_channels
+
+    install_channels(Settings())
+    try:
+        receiver.default_status = 500
+        hook = subscribe(api, people, receiver.url, "po.approved")
+        approved_po(api, people.requester)
+        created = OutboxMessage.get(OutboxMessage.kind == "webhook").created_at
+        attempts, moment = [], created
+        while (row := OutboxMessage.get(OutboxMessage.kind == "webhook")).status == "pending":
+            assert len(attempts) < 100, "still retrying after 100 attempts"
+            moment = max(moment, row.next_attempt_at)
+            assert outbox.deliver_due("test", clock=lambda: moment).tried == 1
+            attempts.append(moment)
+        assert outbox.deliver_due("test", clock=lambda: created + dt.timedelta(days=30)).tried == 0
+    finally:
+        outbox.unregister("webhook")
+    waits = [(later - earlier).total_seconds() for earlier, later in zip(attempts, attempts[1:])]
+    assert len(receiver.requests) == len(attempts) and row.status == "dead"
+    assert waits[0] <= 5  # the first retry within 5 s
+    # Doubling: the n-th wait is jittered within [½, 1] of 2ⁿ s, so each is at least the one before
+    # and at most four times it, up to 1,024 s (the next ceilings, 2,048 s and the cap, overlap).
+    doubling = waits[:10]
+    assert all(earlier <= later <= 4 * earlier for earlier, later in zip(doubling, doubling[1:]))
+    assert 512 <= doubling[-1] <= 1024
+    assert 1800 <= max(waits) <= 3600 and all(wait <= 3600 for wait in waits)  # capped at an hour
+    assert dt.timedelta(hours=23) <= attempts[-1] - created <= dt.timedelta(hours=24)  # for 24 hours, then dead
+    [dead] = deliveries(api, people, hook)
+    assert (dead["status"], dead["attempts"], dead["last_status_code"]) == ("dead", len(attempts), 500)
+    assert api.get("/health").json["outbox"]["dead"] == 1
+
+
 def test_a_hanging_receiver_times_out_and_never_slows_the_api(api, people, channel, receiver):
     hook = subscribe(api, people, receiver.url, "po.approved")
     receiver.hang()
