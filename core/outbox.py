@@ -451,8 +451,8 @@ class _Delivery:
             if not rows:
                 self._dry.add(kind)
                 due = _next_due(kind, now)
-                if due is not None:
-                    self._due_at = min(self._due_at, time.monotonic() + (due - now).total_seconds())
+                if due is not None:  # "now" again: the claim may have waited for the database
+                    self._due_at = min(self._due_at, time.monotonic() + (due - self.clock()).total_seconds())
                 continue
             for row in rows:
                 self._held[row.id] = row

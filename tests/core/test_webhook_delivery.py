@@ -14,7 +14,7 @@ from core.channels.webhook import WebhookChannel
 from core.models import OutboxMessage, WebhookEvent
 from core.services import batches
 from tests.factories import line, make_vendor
-from tests.integrations import approved_po, later
+from tests.integrations import approved_po, later, subscribe
 from tests.receiver import Receiver
 
 
@@ -24,19 +24,6 @@ def channel(db):
     outbox.register("webhook", made, outbox.DAY_POLICY)
     yield made
     outbox.unregister("webhook")
-
-
-@pytest.fixture
-def receiver():
-    made = Receiver().start()
-    yield made
-    made.stop()
-
-
-def subscribe(api, people, url, *events):
-    response = api.as_(people.admin).post("/webhooks", json={"url": url, "events": list(events)})
-    assert response.status_code == 201, response.json
-    return response.json
 
 
 def deliveries(api, people, hook):
