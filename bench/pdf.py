@@ -1,8 +1,8 @@
 """How long a 500-line PO takes to render as PDF, in the scripts vendors' names come in.
 
 Cases: Latin only (DejaVu Sans alone); Latin lines with a Devanagari vendor and a Japanese
-description (all fallback fonts loaded); 500 Japanese item names; 500 Devanagari item names
-(each shaped by HarfBuzz). Medians of --runs renders (wall clock and CPU). Target: well under
+description (two fallback fonts loaded); 500 Japanese item names; 500 Devanagari, Tamil and Thai
+item names (each shaped by HarfBuzz). Medians of --runs renders (wall clock and CPU). Target: well under
 2 s for the 500-line PO. Last line: `pdf_500_latin_s=<x> pdf_500_mixed_s=<y>`.
 
     .venv/bin/python bench/pdf.py [--runs 7]
@@ -62,6 +62,8 @@ def main() -> None:
         "mixed": dataclasses.replace(latin, vendor_name="राम शर्मा ट्रेडर्स", description="株式会社山田製作所 — Ромашка"),
         "japanese": document("六角ボルト M{n} 亜鉛めっき"),
         "devanagari": document("स्टील बोल्ट M{n} जस्ता चढ़ा"),
+        "tamil": document("இரும்பு போல்ட் M{n} துத்தநாகம்"),
+        "thai": document("สลักเกลียวเหล็ก M{n} ชุบสังกะสี"),
     }
     render_po_pdf(latin)  # imports and font metadata caches, once per process
     results = {}

@@ -5,11 +5,12 @@ import datetime as dt
 import logging
 import os
 import socket
-import time
+import threading
 from dataclasses import dataclass
 from typing import Callable
 
 from core import leases, outbox, reminders
+from core.db import database
 from core.services import batches
 from core.slack_bookkeeping import forget_slack_events
 
@@ -35,21 +36,21 @@ def work_batches() -> None:
         log.exception("batch work failed")
 
 
-def deliver_outbox(window_seconds: float = 4.5) -> None:
-    """Deliver due outbox messages, then wait for commits that write more, until the window closes.
+def deliver_outbox(stop: threading.Event) -> None:
+    """Deliver outbox messages until `stop` is set (a thread of the scheduler, not a periodic job).
 
-    Runs back to back (every 5 s, never two at once), so a message written in this process leaves
-    within moments of its commit; one written by another process waits at most for the next window.
+    A message written in this process leaves within moments of its commit, a retry the moment it
+    falls due, and one written by another process on SQLite within `outbox.POLL_SECONDS`.
     """
-    deadline = time.monotonic() + window_seconds
-    while True:
+    while not stop.is_set():
         try:
-            outbox.deliver_due(worker_name(), budget_seconds=window_seconds)
-        except Exception:  # the database went away, say: the next window tries again
+            with database.connection_context():
+                report = outbox.work(worker_name(), stop)
+            log.info("outbox delivery stopped: %d delivered, %d to retry, %d dead",
+                     report.delivered, report.retrying, report.dead)
+        except Exception:  # the database went away, say: try again shortly
             log.exception("outbox delivery failed")
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not outbox.nudged(remaining):
-            return
+            stop.wait(outbox.POLL_SECONDS)
 
 
 def heartbeat() -> None:
@@ -84,7 +85,6 @@ def housekeeping() -> None:
 
 PERIODIC: list[PeriodicJob] = [
     PeriodicJob("batches", work_batches, 1.0),
-    PeriodicJob("outbox", deliver_outbox, 5.0),
     PeriodicJob("heartbeat", heartbeat, 15.0),
     PeriodicJob("reminders", remind_approvers, 300.0),
     PeriodicJob("housekeeping", housekeeping, 3600.0),

@@ -64,18 +64,23 @@ class Scheduler:
 
     def start(self) -> None:
         if not self._scheduler.running:
+            self._stop = threading.Event()
             self._scheduler.start()
-            log.info("scheduler started with %d job(s)", len(self._jobs))
+            # Outbox delivery is a loop of its own, not a periodic job: it waits for a commit, the
+            # next retry falling due or the next poll, whichever comes first.
+            self._delivery = threading.Thread(target=jobs.deliver_outbox, args=(self._stop,), name="outbox-delivery", daemon=True)
+            self._delivery.start()
+            log.info("scheduler started with %d job(s) and outbox delivery", len(self._jobs))
             if is_postgres():  # commits in other processes (web workers) wake this one's outbox delivery
-                self._stop = threading.Event()
                 threading.Thread(target=listen, args=(outbox.WAKE_CHANNEL, outbox.nudge, self._stop),
                                  name="outbox-listener", daemon=True).start()
 
     def shutdown(self) -> None:
         if self._scheduler.running:
-            if getattr(self, "_stop", None):
-                self._stop.set()
+            self._stop.set()
+            outbox.nudge()  # end the delivery loop's wait; it finishes what it has in hand
             self._scheduler.shutdown(wait=True)
+            self._delivery.join(timeout=60)
 
 
 def run_forever(stop: threading.Event) -> None:

@@ -89,6 +89,16 @@ def people(db):
     return make_people()
 
 
+@pytest.fixture
+def receiver():
+    """A webhook receiver on 127.0.0.1 (tests/receiver.py), answering 200 unless told otherwise."""
+    from tests.receiver import Receiver
+
+    made = Receiver().start()
+    yield made
+    made.stop()
+
+
 class RecordingChannel:
     """An outbox channel that keeps what it was handed (our own interface: a recording fake is fine)."""
 

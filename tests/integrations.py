@@ -42,6 +42,13 @@ def approved_po(api, who, *, lines=None, **fields) -> dict:
     return created.json
 
 
+def subscribe(api, people, url: str, *events: str) -> dict:
+    """A webhook created by the admin through the API (its secret included, as only creation shows it)."""
+    response = api.as_(people.admin).post("/webhooks", json={"url": url, "events": list(events)})
+    assert response.status_code == 201, response.json
+    return response.json
+
+
 def pdf_text(data: bytes) -> str:
     """The text of a PDF, page after page (pypdf)."""
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -11,6 +12,7 @@ class Request:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.time)  # when it arrived (Unix seconds)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -28,6 +30,8 @@ class _Handler(BaseHTTPRequestHandler):
         if receiver.hanging.is_set():
             receiver.released.wait(30)  # until the test lets go (stop() does)
         self.send_response(status)
+        for name, value in receiver.answer_headers.items():
+            self.send_header(name, value)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -47,6 +51,7 @@ class Receiver:
         self.script = list(script)
         self.default_status = default_status
         self.fail_every = 0  # answer every n-th request 503 (0: never)
+        self.answer_headers: dict[str, str] = {}  # sent with every answer ("Retry-After", say)
         self.requests: list[Request] = []
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)

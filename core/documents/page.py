@@ -5,7 +5,7 @@ from typing import Any
 
 from fpdf import FPDF
 
-from core.documents.fonts import BASE_FAMILY
+from core.documents.fonts import BASE_FAMILY, drawable
 
 MARGIN = 15
 FOOT_MARGIN = 18
@@ -13,15 +13,17 @@ GREY = (90, 90, 90)
 BLACK = (0, 0, 0)
 RULE = (170, 170, 170)
 TOTAL_PAGES = "{nb}"
-# Scripts whose letters join, reorder or combine (Hebrew to Thaana, the Indic scripts, Vedic
-# marks, Devanagari extended): drawn one glyph per character, they come out wrong.
-SHAPED_SCRIPTS = ((0x0590, 0x08FF), (0x0900, 0x0DFF), (0x1CD0, 0x1CFF), (0xA8E0, 0xA8FF))
+# Scripts whose letters join, reorder or combine (Hebrew to Thaana, the Indic scripts, Thai's
+# stacked vowel and tone marks, Vedic marks, Devanagari extended): drawn one glyph per
+# character, they come out wrong.
+SHAPED_SCRIPTS = ((0x0590, 0x08FF), (0x0900, 0x0DFF), (0x0E00, 0x0E7F), (0x1CD0, 0x1CFF), (0xA8E0, 0xA8FF))
 
 
 class PoPages(FPDF):
     """An FPDF whose header and footer know the PO, shaping only the text whose script needs it."""
 
-    def __init__(self, running_title: str, footer_text: str) -> None:
+    def __init__(self, running_title: str, footer_text: str, missing: frozenset[str] = frozenset()) -> None:
+        self.missing = missing  # characters no shipped font has (fonts.uncovered): drawn as REPLACEMENT
         super().__init__(orientation="P", unit="mm", format="A4")
         self.running_title = running_title
         self.footer_text = footer_text
@@ -54,6 +56,11 @@ class PoPages(FPDF):
         self.alias_nb_pages(TOTAL_PAGES, align="L")
         self.cell(self.epw / 2, 5, f"Page {self.page_no()} of {TOTAL_PAGES}", align="R")
         self.set_text_color(*BLACK)
+
+    def normalize_text(self, text: str) -> str:
+        # Every string fpdf2 draws or measures passes here: a character no font has would be
+        # dropped from the page without a trace; it is drawn as the replacement mark instead.
+        return super().normalize_text(drawable(text, self.missing))
 
     @staticmethod
     def needs_shaping(text: str) -> bool:

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Iterable
 
 from babel.dates import format_date
 
-from core.documents.fonts import BASE_FAMILY, install_fonts
+from core.documents.fonts import BASE_FAMILY, REPLACEMENT, install_fonts, uncovered
 from core.documents.page import BLACK, GREY, MARGIN, RULE, PoPages
 from core.documents.table import Column, draw_table
 from core.money import display_rate, format_money, plain
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -79,11 +82,17 @@ TOTAL_LABEL = 26  # mm of the right column; the amount takes the rest
 def render_po_pdf(doc: PoDocument, *, locale: str = "en_IN") -> bytes:
     """The PO as PDF bytes; the same document always gives the same bytes."""
     rows = [_row(line, doc.currency, locale) for line in doc.lines]
+    text = _all_text(doc, rows, locale)
+    missing = uncovered(text)
+    if missing:
+        log.warning("PO %s: no shipped font has %s; the PDF shows %s in their place", doc.po_number,
+                    _listed(missing), REPLACEMENT)
     pdf = PoPages(
         running_title=" · ".join(filter(None, (doc.company_name, f"{TITLE.title()} {doc.po_number}"))),
         footer_text=f"{TITLE.title()} {doc.po_number}",
+        missing=frozenset(missing),
     )
-    install_fonts(pdf, _all_text(doc, rows, locale))
+    install_fonts(pdf, text)
     pdf.set_title(f"{TITLE.title()} {doc.po_number}")
     pdf.set_creator("podesk")
     # The PO date stands in for "now", so rendering the same PO twice gives the same file.
@@ -121,6 +130,11 @@ def _all_text(doc: PoDocument, rows: Iterable[tuple[str, ...]], locale: str) -> 
     money = [format_money(amount, doc.currency, locale) for amount in (doc.subtotal, doc.tax_total, doc.total)]
     dates = [_date(doc.po_date, locale), _date(doc.delivery_date, locale) or ""]
     return "".join(values + money + ["".join(row) for row in rows] + dates)
+
+
+def _listed(chars: list[str], shown: int = 20) -> str:
+    named = ", ".join(f"U+{ord(char):04X} {char!r}" for char in chars[:shown])
+    return named + (f" and {len(chars) - shown} more" if len(chars) > shown else "")
 
 
 def _date(value: dt.date | None, locale: str) -> str | None:

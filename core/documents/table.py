@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from core.documents.fonts import BASE_FAMILY
+from core.documents.fonts import BASE_FAMILY, drawable
 from core.documents.page import RULE, PoPages
 
 SIZE = 8  # pt
@@ -49,15 +49,16 @@ class _Metrics:
         others = [font for key, font in pdf.fonts.items() if not key.startswith(BASE_FAMILY)]
         self.fallbacks = sorted(others, key=lambda font: font.emphasis != self.base.emphasis)
         self.scale = SIZE / 1000 / pdf.k  # font units (thousandths of the size) to mm
+        self.missing = pdf.missing
 
     def in_base(self, text: str) -> bool:
         cmap = self.base.cmap
         return all(ord(char) in cmap for char in text)
 
     def width(self, text: str) -> float:
-        """The width of unshaped `text` in thousandths of the font size."""
+        """The width of unshaped `text` in thousandths of the font size, as it will be drawn."""
         base_cmap, base_widths, total = self.base.cmap, self.base.cw, 0.0
-        for char in text:
+        for char in drawable(text, self.missing):
             code = ord(char)
             font = self.base if code in base_cmap else next((f for f in self.fallbacks if code in f.cmap), self.base)
             total += base_widths[code] if font is self.base else font.cw[code]

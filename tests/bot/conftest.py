@@ -68,19 +68,12 @@ def live(web, slack, signer, cast):
     from werkzeug.serving import make_server
 
     from core import jobs
-    from core.db import database
 
     server = make_server("127.0.0.1", 0, web, threaded=True)
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     serving.start()
     stop = threading.Event()
-
-    def deliver_forever():
-        while not stop.is_set():
-            with database.connection_context():
-                jobs.deliver_outbox(window_seconds=0.5)
-
-    worker = threading.Thread(target=deliver_forever, daemon=True)
+    worker = threading.Thread(target=jobs.deliver_outbox, args=(stop,), daemon=True)
     worker.start()
     url = f"http://127.0.0.1:{server.server_port}/slack/events"
     try:

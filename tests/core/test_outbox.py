@@ -1,6 +1,7 @@
 """The outbox: written with the change, delivered once, retried with backoff, dead after its tries,
 in order per PO, and shared by workers without ever delivering one row twice at once."""
 import datetime as dt
+import math
 import threading
 
 import pytest
@@ -104,6 +105,68 @@ def test_a_retry_after_from_the_channel_is_honoured_exactly(channel):
     assert outbox.deliver_due("w1", clock=later(31)).delivered == 1
 
 
+@pytest.mark.parametrize("retry_after", [0, 0.2, -5])
+def test_a_retry_after_shorter_than_the_backoff_never_makes_a_message_due_sooner(channel, retry_after):
+    channel.failures["a"] = [DeliveryFailed("busy", retry_after=retry_after, status_code=503)]
+    write("a")
+    moment = utcnow()
+    assert outbox.deliver_due("w1", clock=lambda: moment).retrying == 1
+    assert channel.tried == ["a"]  # once, not again and again inside the same run
+    assert row("a").next_attempt_at - moment >= dt.timedelta(seconds=1)  # the policy's backoff: 2 s jittered into [1, 2]
+
+
+def test_a_retry_after_longer_than_the_policys_cap_waits_the_cap(channel):
+    channel.failures["a"] = [DeliveryFailed("come back next week", retry_after=7 * 24 * 3600, status_code=503)]
+    write("a")
+    moment = utcnow()
+    outbox.deliver_due("w1", clock=lambda: moment)
+    assert row("a").next_attempt_at == moment + dt.timedelta(seconds=60)  # this policy's cap
+
+
+ODD_FAILURES = {
+    "an infinite retry-after": DeliveryFailed("busy", retry_after=math.inf),
+    "a NaN retry-after": DeliveryFailed("busy", retry_after=math.nan),
+    "a retry-after of 10^13 seconds": DeliveryFailed("busy", retry_after=1e13),
+    "an integer retry-after too large for a float": DeliveryFailed("busy", retry_after=10**400),
+    "a retry-after that is not a number": DeliveryFailed("busy", retry_after="soon"),
+    "no reason": DeliveryFailed(None),
+    "a reason that is not text": DeliveryFailed({"code": 7}),
+    "a status code that is not a number": DeliveryFailed("busy", status_code="503 Service Unavailable"),
+    "a status code past any column": DeliveryFailed("busy", status_code=10**12),
+}
+
+
+@pytest.mark.parametrize("failure", ODD_FAILURES.values(), ids=ODD_FAILURES.keys())
+def test_an_odd_failure_from_a_channel_fails_that_message_only_and_it_still_ends_dead(channel, failure):
+    channel.failures["odd"] = [failure] * 3
+    write("odd", "good")
+    moment = utcnow()
+    report = outbox.deliver_due("w1", clock=lambda: moment)
+    assert (report.delivered, report.retrying, channel.delivered) == (1, 1, ["good"])
+    odd = row("odd")
+    assert (odd.status, odd.claimed_by, odd.last_status_code) == ("pending", None, None)
+    assert dt.timedelta(seconds=1) <= odd.next_attempt_at - moment <= dt.timedelta(seconds=60)
+    assert isinstance(odd.last_error, str) and odd.last_error
+    for seconds in (100, 200):
+        outbox.deliver_due("w1", clock=later(seconds))
+    assert (row("odd").status, row("odd").attempts) == ("dead", 3)  # this policy's attempts, not retried forever
+
+
+def test_a_failure_without_a_reason_says_which_channel_failed(channel):
+    channel.failures["a"] = [DeliveryFailed(None)]
+    write("a")
+    outbox.deliver_due("w1")
+    assert row("a").last_error == "the test channel failed without saying why"
+
+
+@pytest.mark.parametrize("returned", ["ok", 10**12, True, 2.5])
+def test_a_delivery_is_kept_whatever_odd_status_the_channel_returns(channel, returned):
+    channel.deliver = lambda message: channel.delivered.append(message.key) or returned
+    write("a")
+    assert outbox.deliver_due("w1").delivered == 1
+    assert (row("a").status, row("a").last_status_code) == ("delivered", None)
+
+
 def test_a_message_is_dead_after_its_policys_attempts_and_health_counts_it(channel, api):
     channel.failures["a"] = [DeliveryFailed("no") for _ in range(5)]
     write("a")
@@ -166,6 +229,35 @@ def test_a_lease_left_by_a_dead_worker_runs_out_and_the_message_is_delivered_aga
     assert outbox.deliver_due("w2").tried == 0  # still leased
     assert outbox.deliver_due("w2", clock=later(61)).delivered == 1
     assert (row("a").attempts, channel.delivered) == (2, ["a"])
+
+
+def test_a_delivery_that_outlives_its_lease_keeps_it_and_no_other_worker_takes_the_message(channel):
+    started, release = threading.Event(), threading.Event()
+
+    def slow(message):  # a receiver that takes longer than the lease to answer
+        started.set()
+        release.wait(30)
+        channel.delivered.append(message.key)
+        return 200
+
+    def first_worker():
+        with database.connection_context():
+            outbox.deliver_due("w1", lease_seconds=0.6)
+
+    channel.deliver = slow
+    write("a")
+    first = threading.Thread(target=first_worker)
+    first.start()
+    try:
+        assert started.wait(10)
+        first_lease = row("a").claimed_until
+        wait_until(lambda: row("a").claimed_until >= first_lease + dt.timedelta(seconds=0.15), 10, "the lease to be renewed")
+        # Another worker, after the first lease would have run out: the message is still held.
+        assert outbox.deliver_due("w2", clock=lambda: first_lease + dt.timedelta(seconds=0.1)).tried == 0
+    finally:
+        release.set()
+        first.join(10)
+    assert (channel.delivered, row("a").status, row("a").attempts) == (["a"], "delivered", 1)
 
 
 def test_two_workers_at_once_never_hold_the_same_message(channel):

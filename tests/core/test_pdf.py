@@ -114,6 +114,44 @@ def test_devanagari_is_set_in_the_embedded_noto_font_with_its_conjuncts_formed()
     assert "<0930094D092E093E>" in to_unicode
 
 
+INDIAN_AND_THAI_NAMES = {
+    "tamil": "சென்னை இரும்பு வியாபாரிகள்",
+    "thai": "บริษัท สยาม สตีล จำกัด",
+    "bengali": "কলকাতা ইস্পাত ট্রেডার্স",
+    "gujarati": "અમદાવાદ સ્ટીલ ટ્રેડર્સ",
+    "telugu": "హైదరాబాద్ ఉక్కు ట్రేడర్స్",
+    "kannada": "ಬೆಂಗಳೂರು ಸ್ಟೀಲ್ ಟ್ರೇಡರ್ಸ್",
+    "malayalam": "കൊച്ചി സ്റ്റീൽ ട്രേഡേഴ്സ്",
+    "gurmukhi": "ਅੰਮ੍ਰਿਤਸਰ ਸਟੀਲ ਟ੍ਰੇਡਰਜ਼",
+    "oriya": "ଭୁବନେଶ୍ୱର ଷ୍ଟିଲ୍ ଟ୍ରେଡର୍ସ",
+}
+
+
+@pytest.mark.parametrize("name", INDIAN_AND_THAI_NAMES.values(), ids=INDIAN_AND_THAI_NAMES.keys())
+def test_a_vendor_name_in_another_indian_script_or_thai_comes_back_out(name, caplog):
+    with caplog.at_level("WARNING", logger="core.documents"):
+        text = text_of(render_po_pdf(make_doc([make_line(1, name)], vendor_name=name)))
+    assert squashed(text).count(squashed(name)) == 2  # the vendor, and the line item
+    assert caplog.records == []
+
+
+def test_a_tamil_name_is_set_in_the_embedded_noto_tamil_font():
+    pdf = PdfReader(io.BytesIO(render_po_pdf(make_doc(vendor_name=INDIAN_AND_THAI_NAMES["tamil"]))))
+    names = {str(font.get_object()["/BaseFont"]).split("+")[-1] for font in pdf.pages[0]["/Resources"]["/Font"].values()}
+    assert names == {"DejaVuSansBook", "DejaVuSansBold", "NotoSansTamil"}  # and no other fallback
+
+
+def test_a_character_no_shipped_font_has_is_drawn_as_a_visible_mark_and_logged_with_the_po(caplog):
+    with caplog.at_level("WARNING", logger="core.documents"):
+        pdf = render_po_pdf(make_doc([make_line(1, "철강 볼트 M8")], vendor_name="서울 Steel"))
+    text = text_of(pdf)
+    assert "\ufffd\ufffd Steel" in text  # Korean: no shipped font has Hangul
+    assert "\ufffd\ufffd \ufffd\ufffd M8" in text
+    [warning] = caplog.records
+    assert warning.levelname == "WARNING" and "PO-00017" in warning.getMessage()
+    assert "U+C11C" in warning.getMessage() and "U+BCFC" in warning.getMessage()
+
+
 def test_text_after_a_line_that_starts_in_devanagari_is_still_drawn():
     # fpdf2 2.8.9 drew the lines after such a line with no font, or the previous one.
     doc = make_doc(
@@ -212,7 +250,8 @@ def test_the_shipped_fonts_are_documented_licensed_and_under_six_megabytes():
     assert fonts
     for font in fonts:
         assert font.name in readme
-    for licence in ("DejaVu-LICENSE.txt", "NotoSansDevanagari-OFL.txt", "MotoyaLCedar-LICENSE-Apache-2.0.txt"):
+    for licence in ("DejaVu-LICENSE.txt", "NotoSansDevanagari-OFL.txt", "NotoSans-Indic-Thai-OFL.txt",
+                    "MotoyaLCedar-LICENSE-Apache-2.0.txt"):
         assert (FONT_DIR / licence).is_file() and licence in readme
     assert sum(font.stat().st_size for font in fonts) <= 6 * 1024 * 1024
 

@@ -1,5 +1,6 @@
 """Webhook deliveries travel through the outbox to a real HTTP receiver on 127.0.0.1: signed, the
 documented body, retried until a 2xx, in order per PO, never slowing podesk, and stopped by a delete."""
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -13,7 +14,7 @@ from core.channels.webhook import WebhookChannel
 from core.models import OutboxMessage, WebhookEvent
 from core.services import batches
 from tests.factories import line, make_vendor
-from tests.integrations import approved_po, later
+from tests.integrations import approved_po, later, subscribe
 from tests.receiver import Receiver
 
 
@@ -23,19 +24,6 @@ def channel(db):
     outbox.register("webhook", made, outbox.DAY_POLICY)
     yield made
     outbox.unregister("webhook")
-
-
-@pytest.fixture
-def receiver():
-    made = Receiver().start()
-    yield made
-    made.stop()
-
-
-def subscribe(api, people, url, *events):
-    response = api.as_(people.admin).post("/webhooks", json={"url": url, "events": list(events)})
-    assert response.status_code == 201, response.json
-    return response.json
 
 
 def deliveries(api, people, hook):
@@ -105,6 +93,58 @@ def test_a_500_then_a_200_is_retried_and_delivered_once(api, people, channel):
         assert (done["status"], done["attempts"], done["last_status_code"]) == ("delivered", 2, 200)
     finally:
         receiver.stop()
+
+
+def test_a_receiver_that_says_retry_after_0_is_not_asked_again_at_once(api, people, channel):
+    receiver = Receiver(default_status=503)
+    receiver.answer_headers["Retry-After"] = "0"
+    receiver.start()
+    try:
+        hook = subscribe(api, people, receiver.url, "po.approved")
+        approved_po(api, people.requester)
+        assert outbox.deliver_due("test").retrying == 1
+        assert len(receiver.requests) == 1
+        [failed] = deliveries(api, people, hook)
+        waited = dt.datetime.fromisoformat(failed["next_attempt_at"]) - dt.datetime.fromisoformat(failed["last_attempt_at"])
+        assert dt.timedelta(seconds=1) <= waited <= dt.timedelta(seconds=5)  # the policy's first backoff
+    finally:
+        receiver.stop()
+
+
+def test_the_production_retry_policy_tries_for_24_hours_backing_off_to_an_hour_then_gives_up(api, people, receiver):
+    """The webhook channel as podesk/wiring.py installs it, against a receiver that always fails;
+    the worker's clock is moved to each retry's due time instead of waiting for it."""
+    from core.config import Settings
+    from podesk.wiring import install_channels
+
+    install_channels(Settings())
+    try:
+        receiver.default_status = 500
+        hook = subscribe(api, people, receiver.url, "po.approved")
+        approved_po(api, people.requester)
+        created = OutboxMessage.get(OutboxMessage.kind == "webhook").created_at
+        attempts, moment = [], created
+        while (row := OutboxMessage.get(OutboxMessage.kind == "webhook")).status == "pending":
+            assert len(attempts) < 100, "still retrying after 100 attempts"
+            moment = max(moment, row.next_attempt_at)
+            assert outbox.deliver_due("test", clock=lambda: moment).tried == 1
+            attempts.append(moment)
+        assert outbox.deliver_due("test", clock=lambda: created + dt.timedelta(days=30)).tried == 0
+    finally:
+        outbox.unregister("webhook")
+    waits = [(later - earlier).total_seconds() for earlier, later in zip(attempts, attempts[1:])]
+    assert len(receiver.requests) == len(attempts) and row.status == "dead"
+    assert waits[0] <= 5  # the first retry within 5 s
+    # Doubling: the n-th wait is jittered within [½, 1] of 2ⁿ s, so each is at least the one before
+    # and at most four times it, up to 1,024 s (the next ceilings, 2,048 s and the cap, overlap).
+    doubling = waits[:10]
+    assert all(earlier <= later <= 4 * earlier for earlier, later in zip(doubling, doubling[1:]))
+    assert 512 <= doubling[-1] <= 1024
+    assert 1800 <= max(waits) <= 3600 and all(wait <= 3600 for wait in waits)  # capped at an hour
+    assert dt.timedelta(hours=23) <= attempts[-1] - created <= dt.timedelta(hours=24)  # for 24 hours, then dead
+    [dead] = deliveries(api, people, hook)
+    assert (dead["status"], dead["attempts"], dead["last_status_code"]) == ("dead", len(attempts), 500)
+    assert api.get("/health").json["outbox"]["dead"] == 1
 
 
 def test_a_hanging_receiver_times_out_and_never_slows_the_api(api, people, channel, receiver):
