@@ -18,7 +18,7 @@ from core.models import PoApproval, PurchaseOrder, User
 from core.rules.identifiers import identifier_key
 from core.rules.po_patch import patched_po
 from core.rules.purchase_orders import new_po, submit_warnings
-from core.rules.state import PoState
+from core.rules.state import Catalog, PoState
 from core.schemas.parse import parse
 from core.schemas.purchase_orders import PurchaseOrderImport
 from core.services._common import locked
@@ -128,10 +128,39 @@ def upsert_many(actor: User, items: list[tuple[int, Any]], *, today: dt.date | N
     """Upsert every item; returns one outcome per item, in order. Runs inside the caller's transaction."""
     today = today or utcnow().date()
     settings = get_settings()
-    parsed = [(index, *parse(PurchaseOrderImport, payload, with_defaults=False)) for index, payload in items]
+    parsed = _validate(items)
+    loaded = _load(parsed, settings)
+    plans = _plan(parsed, loaded, today)
+    valid = [p for p in plans if isinstance(p, _Plan)]
+    _write_creates(actor, [p for p in valid if p.existing is None], settings)
+    _write_updates(actor, [p for p in valid if p.existing is not None], settings)
+    return [p.outcome if isinstance(p, _Plan) else p for p in plans]
+
+
+def _validate(items: list[tuple[int, Any]]) -> list[tuple[int, dict, list[Problem]]]:
+    """Each item checked against PurchaseOrderImport: (index, its valid values, its problems)."""
+    return [(index, *parse(PurchaseOrderImport, payload, with_defaults=False)) for index, payload in items]
+
+
+@dataclass
+class _Loaded:
+    """What the rules need from the database: the POs the items name, locked, and the catalog."""
+
+    by_ext: dict[str, PurchaseOrder]
+    by_num: dict[str, PurchaseOrder]
+    states: dict[int, PoState]
+    catalog: Catalog
+
+
+def _load(parsed: list[tuple[int, dict, list]], settings: AppSettings) -> _Loaded:
     by_ext, by_num = _existing(parsed)
     states = load_states(list({p.id: p for p in [*by_ext.values(), *by_num.values()]}.values()))
-    catalog = load_catalog(collect(v for _, v, _ in parsed), settings.base_currency)
+    return _Loaded(by_ext, by_num, states, load_catalog(collect(v for _, v, _ in parsed), settings.base_currency))
+
+
+def _plan(parsed: list[tuple[int, dict, list]], loaded: _Loaded, today: dt.date) -> list[_Plan | Outcome]:
+    """Every item through the rules: a plan to write, or the outcome of an item that failed."""
+    by_ext, by_num, catalog = loaded.by_ext, loaded.by_num, loaded.catalog
     taken = set(by_num)
     planned: dict[int, int] = {}  # PO id → the item already planning it
     plans: list[_Plan | Outcome] = []
@@ -149,11 +178,8 @@ def upsert_many(actor: User, items: list[tuple[int, Any]], *, today: dt.date | N
                 f"duplicate_{key[1:]}", f"item {planned[po.id]} of this batch already updates PO {po.po_number}; send each PO once", key)]))
         else:
             planned[po.id] = index
-            plans.append(_plan_update(index, values, shape, catalog, po, states[po.id]))
-    valid = [p for p in plans if isinstance(p, _Plan)]
-    _write_creates(actor, [p for p in valid if p.existing is None], settings)
-    _write_updates(actor, [p for p in valid if p.existing is not None], settings)
-    return [p.outcome if isinstance(p, _Plan) else p for p in plans]
+            plans.append(_plan_update(index, values, shape, catalog, po, loaded.states[po.id]))
+    return plans
 
 
 def _write_creates(actor: User, plans: list[_Plan], settings: AppSettings) -> None:
