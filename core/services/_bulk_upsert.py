@@ -19,7 +19,7 @@ from core.rules.identifiers import identifier_key
 from core.rules.po_patch import patched_po
 from core.rules.purchase_orders import new_po, submit_warnings
 from core.rules.state import Catalog, PoState
-from core.schemas.parse import parse
+from core.schemas.parse import parse_many
 from core.schemas.purchase_orders import PurchaseOrderImport
 from core.services._common import locked
 from core.services._catalog import collect, load_catalog
@@ -139,7 +139,8 @@ def upsert_many(actor: User, items: list[tuple[int, Any]], *, today: dt.date | N
 
 def _validate(items: list[tuple[int, Any]]) -> list[tuple[int, dict, list[Problem]]]:
     """Each item checked against PurchaseOrderImport: (index, its valid values, its problems)."""
-    return [(index, *parse(PurchaseOrderImport, payload, with_defaults=False)) for index, payload in items]
+    checked = parse_many(PurchaseOrderImport, [payload for _, payload in items], with_defaults=False)
+    return [(index, values, problems) for (index, _), (values, problems) in zip(items, checked)]
 
 
 @dataclass
