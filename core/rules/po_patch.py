@@ -51,11 +51,11 @@ def _conflicts(current: PoState, values: dict[str, Any], lines_changed: bool) ->
 
 def _edit_line(line: LineState, item: dict[str, Any], state: PoState, catalog: Catalog, at: str, broken: Broken, problems: list[Problem]) -> None:
     for name in LINE_FIELDS:
-        if name in item and not broken(f"{at}/{name}"):
+        if name in item and not broken(at, name):
             setattr(line, name, item[name])
     if "sku_code" in item or "sku_name" in item:
         set_sku(line, item, state.matching, catalog, at, broken, problems)
-    if item.get("dimensions") is not None and not broken(at + "/dimensions"):
+    if item.get("dimensions") is not None and not broken(at, "dimensions"):
         line.dimensions, found = resolve_dimensions(item["dimensions"], catalog, at)
         problems.extend(found)
 
@@ -69,14 +69,14 @@ def _apply_lines(state: PoState, items: list, catalog: Catalog, broken: Broken) 
     by_id = {line.id: line for line in state.lines}
     for i, item in enumerate(items):
         at = f"/line_items/{i}"
-        if item is None or broken(at + "/id"):
+        if item is None or broken(at, "id"):
             continue
         line_id = item.get("id")
         if line_id is None:
             if item.get("delete"):
                 problems.append(Problem("invalid_line_items", "delete needs the id of the line to remove", at + "/delete"))
                 continue
-            missing = [n for n in ("identifier", "quantity", "rate") if n not in item and not broken(f"{at}/{n}")]
+            missing = [n for n in ("identifier", "quantity", "rate") if n not in item and not broken(at, n)]
             problems += [Problem("missing_field", f"{n} is required for a new line", f"{at}/{n}") for n in missing]
             line, found = new_line(item, state.matching, catalog, at, broken)
             problems += found
