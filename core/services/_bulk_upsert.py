@@ -56,6 +56,7 @@ class _Plan:
     existing: PurchaseOrder | None = None
     before: PoState | None = None
     closed: bool = False  # done once the ERP's change applied: it closes itself
+    changed: bool = True  # an update's state differs from the stored one
 
 
 def _key(values: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -121,7 +122,8 @@ def _plan_update(index: int, values: dict, shape: list, catalog, po: PurchaseOrd
         return Outcome(index, "failed", po.id, po.po_number, po.external_id, problems)
     status = PoStatus.approved if approved else (PoStatus.draft if po.status == PoStatus.rejected and outcome.changed else po.status)
     action = "imported" if approved else "updated"
-    return _Plan(Outcome(index, "updated", po.id, po.po_number, po.external_id), outcome.state, status, action, po, before)
+    return _Plan(Outcome(index, "updated", po.id, po.po_number, po.external_id), outcome.state, status, action, po, before,
+                 changed=outcome.changed)
 
 
 def upsert_many(actor: User, items: list[tuple[int, Any]], *, today: dt.date | None = None) -> list[Outcome]:
@@ -211,12 +213,14 @@ def _write_creates(actor: User, plans: list[_Plan], settings: AppSettings) -> No
 
 
 def _write_updates(actor: User, plans: list[_Plan], settings: AppSettings) -> None:
-    changed = [p for p in plans if p.state != p.before or p.status != p.existing.status]
+    changed = [p for p in plans if p.changed or p.status != p.existing.status]
     if not changed:
         return
     now = utcnow()
+    base = settings.base_currency
+    headers = [header_row(p.state, base) for p in changed]
     rows = []
-    for plan in changed:
+    for plan, header in zip(changed, headers):
         po, approving = plan.existing, plan.status == PoStatus.approved and plan.existing.status != PoStatus.approved
         # Lines may now be cut to what was received or billed: the derived statuses follow, and a PO
         # that is done closes itself, as after a receipt or an invoice.
@@ -225,7 +229,7 @@ def _write_updates(actor: User, plans: list[_Plan], settings: AppSettings) -> No
         if settled.closed:
             plan.status, plan.closed = PoStatus.closed, True
         rows.append({
-            "id": po.id, **header_row(plan.state, settings.base_currency), "status": plan.status,
+            "id": po.id, **header, "status": plan.status,
             "approval_level": None if approving else po.approval_level,
             "submitted_at": po.submitted_at or (now if approving else None),
             "approved_at": now if approving else po.approved_at,
@@ -240,8 +244,7 @@ def _write_updates(actor: User, plans: list[_Plan], settings: AppSettings) -> No
     superseded = [p.existing.id for p in changed if p.existing.status != PoStatus.approved and p.action == "imported"]
     if superseded:
         PoApproval.delete().where(PoApproval.po.in_(superseded)).execute()
-    base = settings.base_currency
-    _audit(actor, [(p, _update_changes(p, base)) for p in changed])
+    _audit(actor, [(p, _update_changes(p, header, base)) for p, header in zip(changed, headers)])
     for plan in changed:
         events.publish(events.DomainEvent(events.PO_UPDATED, plan.outcome.po_id, actor.id, {"source": "erp"}))
         if plan.action == "imported" and plan.existing.status != PoStatus.approved:
@@ -253,8 +256,8 @@ def _stored(po: PurchaseOrder, column: str) -> Any:
     return po.vendor_id if column == "vendor" else getattr(po, column)
 
 
-def _update_changes(plan: _Plan, base: str) -> dict[str, Any]:
-    changes = audit.diff(audited(header_row(plan.before, base)), audited(header_row(plan.state, base)))
+def _update_changes(plan: _Plan, header: dict[str, Any], base: str) -> dict[str, Any]:
+    changes = audit.diff(audited(header_row(plan.before, base)), audited(header))
     if plan.status != plan.existing.status:
         changes["status"] = [plan.existing.status, plan.status]
     if lines := line_changes(plan.before.lines, plan.state.lines):

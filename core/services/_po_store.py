@@ -23,41 +23,43 @@ NEW_LINE_COLUMNS = ("po", *LINE_COLUMNS, "quantity_received", "quantity_billed")
 
 
 def load_state(po: PurchaseOrder) -> PoState:
-    """The PO and its lines as plain values (three queries)."""
+    """The PO and its lines as plain values (two queries)."""
     return load_states([po])[po.id]
 
 
 def load_states(pos: list[PurchaseOrder]) -> dict[int, PoState]:
-    """Many POs and their lines as plain values, in three queries whatever their number."""
+    """Many POs and their lines as plain values, in two queries whatever their number."""
     if not pos:
         return {}
     vendor_ids = {po.vendor_id for po in pos if po.vendor_id}
     vendors = {v.id: vendor_ref(v) for v in Vendor.select().where(Vendor.id.in_(list(vendor_ids)))} if vendor_ids else {}
     # Raw rows, converted here: building a model (or even a dict) per line dominated a 1,000-line batch.
+    # A line comes once per dimension it has (the join is cheaper than a second query for them).
     invoiced = fn.EXISTS(InvoiceLine.select(InvoiceLine.id).where(InvoiceLine.po_line == PoLine.id))
     query = (PoLine.select(PoLine.id, PoLine.po, PoLine.identifier, PoLine.quantity, PoLine.rate, PoLine.tax_rate,
                            PoLine.requested_sku_code, PoLine.requested_sku_name, PoLine.quantity_received,
-                           PoLine.quantity_billed, Sku.id, Sku.code, Sku.name, Sku.active, invoiced)
-             .join(Sku, JOIN.LEFT_OUTER).where(PoLine.po.in_([po.id for po in pos])).order_by(PoLine.po, PoLine.line_no))
-    rows = list(database.execute(query))
-    dims: dict[int, dict[str, Any]] = {}
-    if rows:
-        # The lines by their POs, not by a thousand line ids: composing and binding those cost more than the query.
-        of_pos = PoLine.select(PoLine.id).where(PoLine.po.in_([po.id for po in pos]))
-        query = (LineDimension.select(LineDimension.line, LineDimension.type, Dimension.id, Dimension.erp_dimension_id, Dimension.active)
-                 .join(Dimension).where(LineDimension.line.in_(of_pos)))
-        for line_id, dim_type, dim_id, erp_id, active in database.execute(query):
-            dims.setdefault(line_id, {})[dim_type] = DimensionRef(dim_id, dim_type, erp_id, bool(active))
+                           PoLine.quantity_billed, Sku.id, Sku.code, Sku.name, Sku.active, invoiced,
+                           LineDimension.type, Dimension.id, Dimension.erp_dimension_id, Dimension.active)
+             .join(Sku, JOIN.LEFT_OUTER).switch(PoLine).join(LineDimension, JOIN.LEFT_OUTER).join(Dimension, JOIN.LEFT_OUTER)
+             .where(PoLine.po.in_([po.id for po in pos])).order_by(PoLine.po, PoLine.line_no))
     lines: dict[int, list[LineState]] = {}
+    by_id: dict[int, LineState] = {}
+    skus: dict[int, SkuRef] = {}  # one per SKU and dimension (they are immutable), not one per line
+    dims: dict[int, DimensionRef] = {}
     for (line_id, po_id, identifier, qty, rate, tax, req_code, req_name, received, billed,
-         sku_id, sku_code, sku_name, sku_active, on_invoice) in rows:
-        lines.setdefault(po_id, []).append(LineState(
-            id=line_id, identifier=identifier, quantity=_scaled(qty, QUANTITY_PLACES), rate=_scaled(rate, RATE_PLACES),
-            tax_rate=_scaled(tax, PERCENT_PLACES), sku=SkuRef(sku_id, sku_code, sku_name, bool(sku_active)) if sku_id else None,
-            requested_sku_code=req_code, requested_sku_name=req_name, dimensions=dims.get(line_id, {}),
-            quantity_received=_scaled(received, QUANTITY_PLACES), quantity_billed=_scaled(billed, QUANTITY_PLACES),
-            invoiced=bool(on_invoice),
-        ))
+         sku_id, sku_code, sku_name, sku_active, on_invoice, dim_type, dim_id, erp_id, dim_active) in database.execute(query):
+        line = by_id.get(line_id)
+        if line is None:
+            sku = (skus.get(sku_id) or skus.setdefault(sku_id, SkuRef(sku_id, sku_code, sku_name, bool(sku_active)))) if sku_id else None
+            line = by_id[line_id] = LineState(
+                id=line_id, identifier=identifier, quantity=_scaled(qty, QUANTITY_PLACES), rate=_scaled(rate, RATE_PLACES),
+                tax_rate=_scaled(tax, PERCENT_PLACES), sku=sku, requested_sku_code=req_code, requested_sku_name=req_name,
+                dimensions={}, quantity_received=_scaled(received, QUANTITY_PLACES),
+                quantity_billed=_scaled(billed, QUANTITY_PLACES), invoiced=bool(on_invoice),
+            )
+            lines.setdefault(po_id, []).append(line)
+        if dim_id is not None:
+            line.dimensions[dim_type] = dims.get(dim_id) or dims.setdefault(dim_id, DimensionRef(dim_id, dim_type, erp_id, bool(dim_active)))
     return {po.id: _state(po, vendors.get(po.vendor_id), lines.get(po.id, [])) for po in pos}
 
 
