@@ -338,23 +338,19 @@ class _TimedCursor:
 
 @contextmanager
 def instrumented(db, clock: Clock):
-    """Time the worker's phases and its driver calls (commit included) while inside."""
+    """Time the worker's phases and its driver calls while inside (peewee sends BEGIN and COMMIT
+    through a cursor too)."""
     saved = [(module, attr, getattr(module, attr)) for module, attr, _ in PHASES]
     for module, attr, name in PHASES:
         setattr(module, attr, clock.wrap(getattr(module, attr), name))
-    cursor, commit = db.cursor, db.commit
+    cursor = db.cursor
     db.cursor = lambda *a, **k: _TimedCursor(cursor(*a, **k), clock)
-
-    def timed_commit():
-        with clock.driver():
-            return commit()
-    db.commit = timed_commit
     try:
         yield
     finally:
         for module, attr, fn in saved:
             setattr(module, attr, fn)
-        del db.cursor, db.commit
+        del db.cursor
 
 
 def breakdown(db, admin, payload: dict) -> dict[str, float]:
