@@ -1,9 +1,8 @@
 """Line-item rules: SKU resolution, dimensions, unique identifiers, amount bounds."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from core.errors import Problem, pointer
 from core.money import line_money, multiply
@@ -15,8 +14,9 @@ from core.types import Matching
 AMOUNT_LIMIT = Decimal(10) ** 14
 
 
-@dataclass(frozen=True)
-class SkuResolution:
+class SkuResolution(NamedTuple):
+    """The SKU a line names, or what it asked for, or what is wrong (a tuple: cheap to make for every line of a batch)."""
+
     sku: SkuRef | None
     requested_code: str | None = None  # what the line asked for, kept when it did not resolve
     requested_name: str | None = None

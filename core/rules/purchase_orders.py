@@ -22,9 +22,12 @@ class Broken:
     def __init__(self, problems: Iterable[Problem]):
         self._pointers = [p.pointer or "" for p in problems]
 
-    def __call__(self, at: str) -> bool:
-        if not self._pointers:  # the usual case: nothing was broken
+    def __call__(self, at: str, *fields: str) -> bool:
+        """Whether the value at `at` (under it: `fields`, as broken("/line_items/2", "rate")) failed."""
+        if not self._pointers:  # the usual case: nothing was broken, and no pointer need be built
             return False
+        if fields:
+            at = "/".join((at, *fields))
         return any(p == at or p.startswith(at + "/") for p in self._pointers)
 
 
@@ -71,7 +74,7 @@ def new_line(item: dict[str, Any], matching: str | None, catalog: Catalog, at: s
 
 def set_sku(line: LineState, item: dict[str, Any], matching: str | None, catalog: Catalog, at: str, broken: Broken, problems: list[Problem]) -> None:
     """Resolve the SKU an item names onto `line` (nothing when its inputs were already invalid)."""
-    if matching is None or broken(at + "/sku_code") or broken(at + "/sku_name"):
+    if matching is None or broken(at, "sku_code") or broken(at, "sku_name"):
         return
     found = resolve_sku(item.get("sku_code"), item.get("sku_name"), matching, catalog, at)
     line.sku, line.requested_sku_code, line.requested_sku_name = found.sku, found.requested_code, found.requested_name
@@ -113,7 +116,7 @@ def new_po(values: dict[str, Any], catalog: Catalog, today: dt.date, shape: list
         state.lines.append(line)
         placed.append((at, line))
     problems += header_problems(state, catalog, broken)
-    problems += duplicate_identifiers((at, l) for at, l in placed if not broken(at + "/identifier"))
+    problems += duplicate_identifiers((at, l) for at, l in placed if not broken(at, "identifier"))
     if currency:
         problems += amount_problems(placed, currency, rate)
     return state, problems

@@ -18,8 +18,8 @@ from core.models import PoApproval, PurchaseOrder, User
 from core.rules.identifiers import identifier_key
 from core.rules.po_patch import patched_po
 from core.rules.purchase_orders import new_po, submit_warnings
-from core.rules.state import PoState
-from core.schemas.parse import parse
+from core.rules.state import Catalog, PoState
+from core.schemas.parse import parse_many
 from core.schemas.purchase_orders import PurchaseOrderImport
 from core.services._common import locked
 from core.services._catalog import collect, load_catalog
@@ -56,6 +56,7 @@ class _Plan:
     existing: PurchaseOrder | None = None
     before: PoState | None = None
     closed: bool = False  # done once the ERP's change applied: it closes itself
+    changed: bool = True  # an update's state differs from the stored one
 
 
 def _key(values: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -121,17 +122,48 @@ def _plan_update(index: int, values: dict, shape: list, catalog, po: PurchaseOrd
         return Outcome(index, "failed", po.id, po.po_number, po.external_id, problems)
     status = PoStatus.approved if approved else (PoStatus.draft if po.status == PoStatus.rejected and outcome.changed else po.status)
     action = "imported" if approved else "updated"
-    return _Plan(Outcome(index, "updated", po.id, po.po_number, po.external_id), outcome.state, status, action, po, before)
+    return _Plan(Outcome(index, "updated", po.id, po.po_number, po.external_id), outcome.state, status, action, po, before,
+                 changed=outcome.changed)
 
 
 def upsert_many(actor: User, items: list[tuple[int, Any]], *, today: dt.date | None = None) -> list[Outcome]:
     """Upsert every item; returns one outcome per item, in order. Runs inside the caller's transaction."""
     today = today or utcnow().date()
     settings = get_settings()
-    parsed = [(index, *parse(PurchaseOrderImport, payload, with_defaults=False)) for index, payload in items]
+    parsed = _validate(items)
+    loaded = _load(parsed, settings)
+    plans = _plan(parsed, loaded, today)
+    valid = [p for p in plans if isinstance(p, _Plan)]
+    _write_creates(actor, [p for p in valid if p.existing is None], settings)
+    _write_updates(actor, [p for p in valid if p.existing is not None], settings)
+    return [p.outcome if isinstance(p, _Plan) else p for p in plans]
+
+
+def _validate(items: list[tuple[int, Any]]) -> list[tuple[int, dict, list[Problem]]]:
+    """Each item checked against PurchaseOrderImport: (index, its valid values, its problems)."""
+    checked = parse_many(PurchaseOrderImport, [payload for _, payload in items], with_defaults=False)
+    return [(index, values, problems) for (index, _), (values, problems) in zip(items, checked)]
+
+
+@dataclass
+class _Loaded:
+    """What the rules need from the database: the POs the items name, locked, and the catalog."""
+
+    by_ext: dict[str, PurchaseOrder]
+    by_num: dict[str, PurchaseOrder]
+    states: dict[int, PoState]
+    catalog: Catalog
+
+
+def _load(parsed: list[tuple[int, dict, list]], settings: AppSettings) -> _Loaded:
     by_ext, by_num = _existing(parsed)
     states = load_states(list({p.id: p for p in [*by_ext.values(), *by_num.values()]}.values()))
-    catalog = load_catalog(collect(v for _, v, _ in parsed), settings.base_currency)
+    return _Loaded(by_ext, by_num, states, load_catalog(collect(v for _, v, _ in parsed), settings.base_currency))
+
+
+def _plan(parsed: list[tuple[int, dict, list]], loaded: _Loaded, today: dt.date) -> list[_Plan | Outcome]:
+    """Every item through the rules: a plan to write, or the outcome of an item that failed."""
+    by_ext, by_num, catalog = loaded.by_ext, loaded.by_num, loaded.catalog
     taken = set(by_num)
     planned: dict[int, int] = {}  # PO id → the item already planning it
     plans: list[_Plan | Outcome] = []
@@ -149,11 +181,8 @@ def upsert_many(actor: User, items: list[tuple[int, Any]], *, today: dt.date | N
                 f"duplicate_{key[1:]}", f"item {planned[po.id]} of this batch already updates PO {po.po_number}; send each PO once", key)]))
         else:
             planned[po.id] = index
-            plans.append(_plan_update(index, values, shape, catalog, po, states[po.id]))
-    valid = [p for p in plans if isinstance(p, _Plan)]
-    _write_creates(actor, [p for p in valid if p.existing is None], settings)
-    _write_updates(actor, [p for p in valid if p.existing is not None], settings)
-    return [p.outcome if isinstance(p, _Plan) else p for p in plans]
+            plans.append(_plan_update(index, values, shape, catalog, po, loaded.states[po.id]))
+    return plans
 
 
 def _write_creates(actor: User, plans: list[_Plan], settings: AppSettings) -> None:
@@ -184,12 +213,14 @@ def _write_creates(actor: User, plans: list[_Plan], settings: AppSettings) -> No
 
 
 def _write_updates(actor: User, plans: list[_Plan], settings: AppSettings) -> None:
-    changed = [p for p in plans if p.state != p.before or p.status != p.existing.status]
+    changed = [p for p in plans if p.changed or p.status != p.existing.status]
     if not changed:
         return
     now = utcnow()
+    base = settings.base_currency
+    headers = [header_row(p.state, base) for p in changed]
     rows = []
-    for plan in changed:
+    for plan, header in zip(changed, headers):
         po, approving = plan.existing, plan.status == PoStatus.approved and plan.existing.status != PoStatus.approved
         # Lines may now be cut to what was received or billed: the derived statuses follow, and a PO
         # that is done closes itself, as after a receipt or an invoice.
@@ -198,20 +229,22 @@ def _write_updates(actor: User, plans: list[_Plan], settings: AppSettings) -> No
         if settled.closed:
             plan.status, plan.closed = PoStatus.closed, True
         rows.append({
-            "id": po.id, **header_row(plan.state, settings.base_currency), "status": plan.status,
+            "id": po.id, **header, "status": plan.status,
             "approval_level": None if approving else po.approval_level,
             "submitted_at": po.submitted_at or (now if approving else None),
             "approved_at": now if approving else po.approved_at,
             "receipt_status": settled.values["receipt_status"], "billing_status": settled.values["billing_status"],
         })
-    bump_many(rows, HEADER_WRITES, {p.existing.id: p.existing.version for p in changed})
+    # Only the columns that changed somewhere: rewriting the others would churn the indexes on them
+    # for nothing (writing them all doubled the cost of the statement).
+    columns = [c for c in HEADER_WRITES if any(row[c] != _stored(p.existing, c) for row, p in zip(rows, changed))]
+    bump_many(rows, columns, {p.existing.id: p.existing.version for p in changed})
     write_lines_many([(p.existing.id, p.before.lines, p.state.lines, p.state.currency) for p in changed])
     # Levels of an earlier submission (pending or rejected) mean nothing once the ERP approved the PO.
     superseded = [p.existing.id for p in changed if p.existing.status != PoStatus.approved and p.action == "imported"]
     if superseded:
         PoApproval.delete().where(PoApproval.po.in_(superseded)).execute()
-    base = settings.base_currency
-    _audit(actor, [(p, _update_changes(p, base)) for p in changed])
+    _audit(actor, [(p, _update_changes(p, header, base)) for p, header in zip(changed, headers)])
     for plan in changed:
         events.publish(events.DomainEvent(events.PO_UPDATED, plan.outcome.po_id, actor.id, {"source": "erp"}))
         if plan.action == "imported" and plan.existing.status != PoStatus.approved:
@@ -219,8 +252,12 @@ def _write_updates(actor: User, plans: list[_Plan], settings: AppSettings) -> No
     record_closed([(p.outcome.po_id, p.state.matching) for p in changed if p.closed], actor)
 
 
-def _update_changes(plan: _Plan, base: str) -> dict[str, Any]:
-    changes = audit.diff(audited(header_row(plan.before, base)), audited(header_row(plan.state, base)))
+def _stored(po: PurchaseOrder, column: str) -> Any:
+    return po.vendor_id if column == "vendor" else getattr(po, column)
+
+
+def _update_changes(plan: _Plan, header: dict[str, Any], base: str) -> dict[str, Any]:
+    changes = audit.diff(audited(header_row(plan.before, base)), audited(header))
     if plan.status != plan.existing.status:
         changes["status"] = [plan.existing.status, plan.status]
     if lines := line_changes(plan.before.lines, plan.state.lines):

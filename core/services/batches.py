@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
 from peewee import Case, IntegrityError, InterfaceError, OperationalError
 
@@ -121,7 +121,7 @@ def _error(problem: Problem) -> dict[str, Any]:
     return {"code": problem.code, "detail": problem.detail, **({"pointer": problem.pointer} if problem.pointer is not None else {})}
 
 
-def _claim() -> tuple[Batch, list[BatchItem]] | None:
+def _claim() -> tuple[Batch, list[_Item]] | None:
     """The next chunk of untried items of the oldest batch that has some, locked for this transaction."""
     now = utcnow()
     query = (BatchItem.select(BatchItem.batch).join(Batch, on=(BatchItem.batch == Batch.id))
@@ -133,13 +133,25 @@ def _claim() -> tuple[Batch, list[BatchItem]] | None:
     if first is None:
         return None
     batch = Batch.get_by_id(first.batch_id)
-    items = BatchItem.select().where(BatchItem.batch == batch.id, BatchItem.result.is_null()).order_by(BatchItem.index).limit(batch.chunk_size)
+    # Only what the worker reads, as tuples: a model per item was half the cost of claiming a chunk.
+    items = (BatchItem.select(BatchItem.id, BatchItem.index, BatchItem.payload, BatchItem.external_id, BatchItem.po_number)
+             .where(BatchItem.batch == batch.id, BatchItem.result.is_null()).order_by(BatchItem.index).limit(batch.chunk_size))
     if is_postgres():
         items = items.for_update(skip_locked=True)
-    return batch, list(items)
+    return batch, [_Item(*row) for row in items.tuples()]
 
 
-def _upsert_isolating(actor: User, items: list[BatchItem]) -> list[Outcome]:
+class _Item(NamedTuple):
+    """An untried item of a claimed chunk."""
+
+    id: int
+    index: int
+    payload: str  # as sent (JSON)
+    external_id: str | None
+    po_number: str | None
+
+
+def _upsert_isolating(actor: User, batch: Batch, items: list[_Item]) -> list[Outcome]:
     """Upsert the chunk set-based; if that fails unexpectedly, item by item, so one bad item fails alone."""
     payloads = [(item.index, json.loads(item.payload)) for item in items]
     try:
@@ -148,7 +160,7 @@ def _upsert_isolating(actor: User, items: list[BatchItem]) -> list[Outcome]:
     except (OperationalError, InterfaceError):
         raise  # the database, not an item: the whole chunk is retried on the next tick
     except Exception:
-        log.exception("a chunk of batch %s failed as a whole; retrying its items one by one", items[0].batch_id)
+        log.exception("a chunk of batch %s failed as a whole; retrying its items one by one", batch.id)
     outcomes = []
     for index, payload in payloads:
         try:
@@ -157,7 +169,7 @@ def _upsert_isolating(actor: User, items: list[BatchItem]) -> list[Outcome]:
         except (OperationalError, InterfaceError):
             raise
         except Exception:
-            log.exception("item %s of batch %s failed unexpectedly", index, items[0].batch_id)
+            log.exception("item %s of batch %s failed unexpectedly", index, batch.id)
             outcomes.append(Outcome(index, "failed", errors=[Problem("internal_error", "this item could not be processed; it has been logged")]))
     return outcomes
 
@@ -172,14 +184,14 @@ def work_chunk(worker: str) -> int:
         if not items:
             return 0
         actor = User.get_by_id(batch.created_by_id)
-        outcomes = _upsert_isolating(actor, items)
+        outcomes = _upsert_isolating(actor, batch, items)
         if _record(batch, items, outcomes, worker):
             log.info("batch %s completed", batch.id)
             events.publish(events.DomainEvent(events.BATCH_COMPLETED, None, actor.id, {"batch_id": batch.id}))
     return len(items)
 
 
-def _record(batch: Batch, items: list[BatchItem], outcomes: list[Outcome], worker: str) -> bool:
+def _record(batch: Batch, items: list[_Item], outcomes: list[Outcome], worker: str) -> bool:
     """Store each item's result and advance the batch's counters, in the chunk's transaction; True when it completed it."""
     now = utcnow()
     by_index = {o.index: o for o in outcomes}

@@ -112,6 +112,27 @@ def test_working_off_a_chunk_of_100_pos_runs_as_many_statements_as_a_chunk_of_10
     assert counts[SMALL] == counts[LARGE], counts
 
 
+# ---- a chunk is validated at once, each item failing alone ------------------------------------------
+
+def test_the_items_of_a_chunk_are_checked_at_once_yet_each_keeps_its_own_errors_and_the_valid_ones_are_written(erp):
+    bad_rate = erp.new("ERP-2")
+    bad_rate["line_items"][1]["rate"] = "-1"
+    unknown = {**erp.new("ERP-3"), "colour": "red"}
+    shape_and_rule = erp.new("ERP-4")  # a schema error and a rule error: both are told
+    shape_and_rule["currency"] = "XYZ"
+    shape_and_rule["line_items"][0]["sku_code"] = "NO-SUCH-SKU"
+    outcomes = erp.upsert([erp.new("ERP-1"), bad_rate, unknown, shape_and_rule, erp.new("ERP-5")])
+    assert [(o.index, o.result, [(e.code, e.pointer) for e in o.errors]) for o in outcomes] == [
+        (0, "created", []),
+        (1, "failed", [("invalid_value", "/line_items/1/rate")]),
+        (2, "failed", [("unknown_field", "/colour")]),
+        (3, "failed", [("invalid_currency", "/currency"), ("sku_not_found", "/line_items/0/sku_code")]),
+        (4, "created", []),
+    ]
+    written = PurchaseOrder.select(PurchaseOrder.external_id).order_by(PurchaseOrder.id).tuples()
+    assert [e for (e,) in written] == ["ERP-1", "ERP-5"]
+
+
 # ---- an unexpected failure fails its item alone -----------------------------------------------------
 
 @pytest.fixture
