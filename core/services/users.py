@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from email_validator import EmailNotValidError, validate_email
 from peewee import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import audit
 from core.db import database
@@ -21,7 +22,13 @@ from core.services._access import require_role
 from core.types import Role
 
 KEY_PREFIX = "pdk_"
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+# werkzeug's format names the method and its cost ("scrypt:32768:8:1$salt$hash"), so a stronger
+# setting later still checks every hash stored before it.
+PASSWORD_METHOD = "scrypt"
+# Hashes podesk wrote before it used werkzeug's: "scrypt$salt$digest", with this fixed cost that
+# the hash does not record. Each is checked this way once more, then rewritten (see sessions.sign_in).
+_LEGACY_PREFIX = "scrypt$"
+_LEGACY_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
 
 def normalize_email(email: str) -> str:
@@ -121,19 +128,31 @@ def revoke_api_key(prefix: str) -> None:
 
 
 def hash_password(password: str) -> str:
-    """A slow salted hash (scrypt) of a dashboard password."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
-    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+    """A slow salted hash (werkzeug's scrypt, its cost stored in the hash) of a dashboard password."""
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+def needs_rehash(stored: str | None) -> bool:
+    """True for a hash in podesk's old format, to be replaced once the password is known again."""
+    return bool(stored) and stored.startswith(_LEGACY_PREFIX)
+
+
+def _check_legacy(password: str, stored: str) -> bool:
+    try:
+        _, salt, digest = stored.split("$")
+        candidate = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), **_LEGACY_SCRYPT)
+        return hmac.compare_digest(candidate, base64.b64decode(digest))
+    except ValueError:  # a damaged hash matches nothing
+        return False
 
 
 def check_password(password: str, stored: str | None) -> bool:
-    """True when `password` matches the stored hash."""
-    if not stored or not stored.startswith("scrypt$"):
+    """True when `password` matches the stored hash (werkzeug's format, or podesk's old one)."""
+    if not stored:
         return False
-    _, salt, digest = stored.split("$")
-    candidate = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), **_SCRYPT)
-    return hmac.compare_digest(candidate, base64.b64decode(digest))
+    if needs_rehash(stored):
+        return _check_legacy(password, stored)
+    return check_password_hash(stored, password)
 
 
 def set_password(email: str, password: str) -> None:
