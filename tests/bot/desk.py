@@ -40,7 +40,7 @@ def make_cast(slack: SlackStandIn) -> Cast:
     people = {}
     for key, name, role, slack_id, tz, locale in PEOPLE:
         user = add_user(name, f"{key}@example.com", role, slack_id=slack_id)
-        people[key] = services.set_preferences(user, timezone=tz, locale=locale)
+        people[key] = services.learn_slack_preferences(user, timezone=tz, locale=locale)
         slack.add_user(slack_id, email=f"{key}@example.com", name=key, tz=tz, locale=locale)
     asha = people["asha"]
     services.update_settings(asha, {"approval_levels": [

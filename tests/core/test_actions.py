@@ -18,6 +18,7 @@ from core.errors import (
     SelfApproval,
     ValidationFailed,
 )
+from core.models import AuditEvent
 from tests.factories import line, make_person, make_vendor, po_body
 
 
@@ -150,3 +151,35 @@ def test_a_users_timezone_and_locale_are_checked_and_kept(db):
     with pytest.raises(ValidationFailed) as wrong:
         services.set_preferences(user, timezone="Mars/Olympus", locale="xx_YY_ZZ")
     assert problems(wrong) == [("invalid_value", "/timezone"), ("invalid_value", "/locale")]
+
+
+def test_a_users_own_timezone_is_audited_and_outlasts_what_slack_says(db):
+    user = services.add_user("Asha", "asha@example.com", "viewer", slack_id="U0ASHA")
+    user = services.learn_slack_preferences(user, timezone="Europe/Berlin", locale="de-DE")
+    user = services.set_preferences(user, timezone="Asia/Kolkata", actor=user)
+    user = services.learn_slack_preferences(user, timezone="America/New_York", locale="en-US")
+    assert (user.timezone, user.locale) == ("Asia/Kolkata", "en_US")  # the locale was never chosen: Slack's counts
+    chosen = AuditEvent.select().where(AuditEvent.action == "preferences_set", AuditEvent.actor == user.id).get()
+    assert (chosen.entity_id, chosen.changes) == (user.id, {"timezone": ["Europe/Berlin", "Asia/Kolkata"], "timezone_chosen": [False, True]})
+
+
+def test_choosing_the_value_slack_gave_still_keeps_it_from_slack(db):
+    user = services.learn_slack_preferences(services.add_user("Asha", "asha@example.com", "viewer"), locale="en-IN")
+    services.set_preferences(user, locale="en_IN")
+    assert services.learn_slack_preferences(user, locale="fr-FR").locale == "en_IN"
+
+
+def test_only_an_admin_sets_someone_elses_timezone(db):
+    user, other = services.add_user("Asha", "asha@example.com", "approver"), services.add_user("Ravi", "ravi@example.com", "viewer")
+    with pytest.raises(RoleRequired):
+        services.set_preferences(other, timezone="Asia/Kolkata", actor=user)
+    admin = services.add_user("Root", "root@example.com", "admin")
+    assert services.set_preferences(other, timezone="Asia/Kolkata", actor=admin).timezone == "Asia/Kolkata"
+
+
+@pytest.mark.parametrize("timezone", ["Mars/Olympus", "localtime", "asia/kolkata", "../zoneinfo/UTC", "", "A" * 100])
+def test_a_timezone_must_be_a_name_in_the_timezone_database(db, timezone):
+    user = services.add_user("Asha", "asha@example.com", "viewer")
+    with pytest.raises(ValidationFailed) as wrong:
+        services.set_preferences(user, timezone=timezone)
+    assert problems(wrong) == [("invalid_value", "/timezone")]
