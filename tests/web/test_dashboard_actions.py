@@ -155,6 +155,19 @@ def test_an_approver_accepts_an_invoice_exception_with_a_reason(app):
     assert "Invoice TPK-77 is accepted" in page and "6 invoices did not match" in page
 
 
+def test_a_stale_accept_says_who_accepted_first_and_when_and_changes_nothing(app):
+    client, tpk = signed_in(app, PRIYA), invoice_id("TPK-77")
+    token = csrf_of(client.get("/exceptions"))  # Priya opens the queue …
+    services.accept_invoice_exception(user_by_email(OMAR), tpk, reason="Agreed with Tokyo Parts")  # … Omar accepts first
+    history = AuditEvent.select().where(AuditEvent.action == "exception_accepted").count()
+    late = client.post(f"/exceptions/{tpk}/accept", data={"csrf_token": token, "reason": "Price rise agreed"})
+    assert late.status_code == 409
+    assert re.search(r'role="alert" id="accept-error">Invoice TPK-77 was already accepted by Omar Finance on '
+                     r"\d+ \w+ \d{4} \d+:\d\d\s[AP]M\. Nothing was changed; the list below is up to date\.<", text(late))
+    assert AuditEvent.select().where(AuditEvent.action == "exception_accepted").count() == history
+    assert not AuditEvent.select().where(AuditEvent.comment == "Price rise agreed").exists()
+
+
 def test_a_viewer_cannot_accept_an_invoice_exception(app):
     client = signed_in(app, VERA)
     forged = post_form(client, f"/exceptions/{invoice_id('TPK-77')}/accept", "/exceptions", reason="why not")
