@@ -30,15 +30,15 @@ from core.services.webhooks import create_webhook, delete_webhook
 from core.services.settings import update_settings
 from core.services.slack import forget_slack_events, once_per_slack_event, remember_slack_message, tell_in_slack
 from core.services.sessions import SignedIn, check_sign_in_link, issue_sign_in_link, redeem_sign_in_link, sign_in
-from core.services.users import (
-    add_user, create_api_key, learn_slack_preferences, link_slack_id, revoke_api_key, set_active, set_password, set_preferences,
-)
+from core.services.users import add_user, create_api_key, link_slack_id, revoke_api_key, set_active, set_password, set_preferences
+from core.services.users import learn_slack_preferences
 
 __all__ = [
     "Created", "accept_invoice_exception", "add_user", "approve_po", "cancel_po", "close_po", "copy_po",
     "create_api_key", "create_dimension", "create_po", "create_sku", "create_skus", "create_vendor", "delete_po",
-    "enqueue_batch", "learn_slack_preferences", "link_slack_id", "record_receipt", "register_invoice", "reject_po", "require_role", "revoke_api_key",
+    "enqueue_batch", "link_slack_id", "record_receipt", "register_invoice", "reject_po", "require_role", "revoke_api_key",
     "SignedIn", "check_decision", "check_sign_in_link", "forget_slack_events", "once_per_slack_event", "remember_slack_message", "tell_in_slack", "issue_sign_in_link", "redeem_sign_in_link", "set_active", "sign_in",
     "set_password", "set_preferences", "submit_po", "update_dimension", "update_po", "update_settings", "update_sku", "update_vendor",
 ]
+__all__ += ["learn_slack_preferences"]
 __all__ += ["create_webhook", "delete_webhook", "mark_invoice_exported", "mark_invoice_unexported", "send_po"]

@@ -108,15 +108,6 @@ def test_a_slack_user_is_found_by_email_once_then_linked_with_their_timezone_and
     assert (linked.slack_id, linked.timezone, linked.locale) == ("U0NIA", "Asia/Tokyo", "ja_JP")
 
 
-def test_a_timezone_the_person_chose_themselves_outlasts_their_slack_profile(desk, cast, slack):
-    newcomer = services.add_user("Nia New", "nia@example.com", "requester")
-    services.set_preferences(newcomer, timezone="Asia/Kolkata")  # `podesk user set-preferences`, say
-    slack.add_user("U0NIA", email="nia@example.com", tz="Asia/Tokyo", locale="ja-JP")
-    desk.send(desk.signer.command("list mine", user_id="U0NIA"))
-    linked = queries.user(newcomer.id)
-    assert (linked.slack_id, linked.timezone, linked.locale) == ("U0NIA", "Asia/Kolkata", "ja_JP")
-
-
 def test_a_viewer_cannot_open_the_new_po_form_and_is_told_which_role_it_needs(desk, cast, slack):
     status, body = desk.command("new", cast.vera)
     assert "needs the requester role" in body["text"] and "you are a viewer" in body["text"]
@@ -145,3 +136,12 @@ def test_without_a_dashboard_address_po_dashboard_says_so_and_sends_nothing(bot_
         assert OutboxMessage.select().count() == 0
     finally:
         outbox.unregister("slack")
+
+
+def test_a_timezone_the_person_chose_themselves_outlasts_their_slack_profile(db):
+    from bot.people import learn_preferences
+
+    nia = services.add_user("Nia New", "nia@example.com", "requester", slack_id="U0NIA")
+    nia = services.set_preferences(nia, timezone="Asia/Kolkata")  # on Your settings, or with podesk user set-preferences
+    learned = learn_preferences(nia, {"tz": "Asia/Tokyo", "locale": "ja-JP"})  # users.info's profile
+    assert (learned.timezone, learned.locale) == ("Asia/Kolkata", "ja_JP")  # the locale she never chose is Slack's
