@@ -1,6 +1,7 @@
 """Helpers for driving the dashboard through Flask's test client as a signed-in person."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import time
@@ -55,9 +56,9 @@ def aged_session(app, cookie: str, age: dt.timedelta) -> str:
             return int(time.time() - age.total_seconds())
 
     serializer = app.session_interface.get_signing_serializer(app)
-    data = serializer.loads(cookie)
-    serializer.signer = SignedEarlier
-    return serializer.dumps(data)
+    earlier = copy.copy(serializer)  # the app may keep its serializer: leave that one as it is
+    earlier.signer = SignedEarlier
+    return earlier.dumps(serializer.loads(cookie))
 
 
 def age_client_session(app, client, age: dt.timedelta) -> None:
