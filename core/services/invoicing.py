@@ -168,7 +168,7 @@ def _not_acceptable(invoice: Invoice) -> InvoiceNotAcceptable:
                     .order_by(AuditEvent.id.desc()).tuples().first())
         if accepted is not None:
             at, user_id, name = accepted
-            return ExceptionAlreadyAccepted(invoice.invoice_number, user_id, name, at)
+            return ExceptionAlreadyAccepted(invoice.match_status, invoice.invoice_number, user_id, name, at)
     return InvoiceNotAcceptable(invoice.match_status)
 
 
