@@ -84,7 +84,7 @@ def _learn_once(client: WebClient, user: Any) -> Any:
 def learn_preferences(user: Any, profile: dict[str, Any]) -> Any:
     """Keep the timezone and locale Slack's users.info gave (ignored when podesk cannot use them)."""
     try:
-        return services.set_preferences(user, timezone=profile.get("tz") or None, locale=profile.get("locale") or None)
+        return slack_bookkeeping.learn_slack_preferences(user, timezone=profile.get("tz") or None, locale=profile.get("locale") or None)
     except DomainError:
         return user
 

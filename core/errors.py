@@ -217,9 +217,21 @@ class DuplicateInvoice(Conflict):
 class InvoiceNotAcceptable(Conflict):
     """Only an invoice with exceptions can be accepted."""
 
-    def __init__(self, match_status: str):
+    def __init__(self, match_status: str, detail: str | None = None):
         self.match_status = match_status
-        super().__init__([Problem("invalid_transition", f"only an invoice with exceptions can be accepted (this one is {match_status})")])
+        super().__init__([Problem("invalid_transition",
+                                  detail or f"only an invoice with exceptions can be accepted (this one is {match_status})")])
+
+
+class ExceptionAlreadyAccepted(InvoiceNotAcceptable):
+    """Someone accepted the invoice's exceptions first (a stale or doubled click)."""
+
+    def __init__(self, match_status: str, invoice_number: str, accepted_by_id: int | None, accepted_by_name: str | None,
+                 accepted_at: dt.datetime):
+        self.invoice_number = invoice_number
+        self.accepted_by_id, self.accepted_by_name, self.accepted_at = accepted_by_id, accepted_by_name, accepted_at
+        who = f" by {accepted_by_name}" if accepted_by_name else ""
+        super().__init__(match_status, f"invoice {invoice_number} was already accepted{who} at {accepted_at:%Y-%m-%d %H:%M} UTC")
 
 
 class MailNotConfigured(Conflict):

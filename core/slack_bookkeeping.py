@@ -8,6 +8,6 @@ Only the bot, its housekeeping job (core/jobs.py) and the composition root (pode
 the API and the dashboard never import this module (pyproject.toml's import contracts say so).
 """
 from core.services.slack import forget_slack_events, once_per_slack_event, remember_slack_messages, tell_in_slack
-from core.services.users import link_slack_id
+from core.services.users import learn_slack_preferences, link_slack_id
 
-__all__ = ["forget_slack_events", "link_slack_id", "once_per_slack_event", "remember_slack_messages", "tell_in_slack"]
+__all__ = ["forget_slack_events", "learn_slack_preferences", "link_slack_id", "once_per_slack_event", "remember_slack_messages", "tell_in_slack"]

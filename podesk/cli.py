@@ -111,6 +111,22 @@ def user_set_password(ctx: click.Context, email: str) -> None:
     click.echo("password set")
 
 
+@user.command("set-preferences")
+@click.option("--email", required=True)
+@click.option("--timezone", default=None, help="An IANA timezone, e.g. Asia/Kolkata.")
+@click.option("--locale", default=None, help="A locale, e.g. en_IN.")
+@click.pass_context
+def user_set_preferences(ctx: click.Context, email: str, timezone: str | None, locale: str | None) -> None:
+    """Set the timezone and locale the dashboard and Slack show dates and money in (Slack's profile no longer changes them)."""
+    from core.services.users import set_preferences, user_by_email
+
+    if timezone is None and locale is None:
+        raise click.UsageError("give --timezone, --locale or both")
+    _open(_settings(ctx))
+    person = _run_domain(set_preferences, _run_domain(user_by_email, email), timezone=timezone, locale=locale)
+    click.echo(f"{person.email}: timezone {person.timezone or 'not set'}, locale {person.locale or 'not set'}")
+
+
 @cli.group("api-key")
 def api_key() -> None:
     """Manage API keys."""

@@ -111,6 +111,18 @@ class RecordingChannel:
 
 
 @pytest.fixture
+def mail_configured(db):
+    """The deployment has an SMTP server (none listens: these tests never deliver)."""
+    from core import outbox
+    from core.channels.email import EmailChannel
+    from tests.mail import free_port
+
+    outbox.register("email", EmailChannel(f"smtp://127.0.0.1:{free_port()}", "podesk@acme.example"), outbox.DAY_POLICY)
+    yield
+    outbox.unregister("email")
+
+
+@pytest.fixture
 def slack_outbox(db):
     """The deployment has Slack: messages for it are written, and delivered to a recorder."""
     from core import outbox

@@ -32,7 +32,7 @@ def test_writes_with_no_acting_user_are_offered_by_their_own_namespaces_only():
     from core import operator, services, slack_bookkeeping
 
     assert set(operator.__all__) == {"add_user", "create_api_key", "revoke_api_key", "set_password"}
-    assert set(slack_bookkeeping.__all__) == {"forget_slack_events", "link_slack_id", "once_per_slack_event",
+    assert set(slack_bookkeeping.__all__) == {"forget_slack_events", "learn_slack_preferences", "link_slack_id", "once_per_slack_event",
                                               "remember_slack_messages", "tell_in_slack"}
     assert set(services.__all__) & (set(operator.__all__) | set(slack_bookkeeping.__all__)) == set()
 

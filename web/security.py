@@ -66,8 +66,12 @@ def init_app(app: Flask, settings: Settings) -> CSRFProtect:
     # Machine endpoints authenticate every request otherwise (API keys; Slack's signature) and
     # carry no cookie, so there is nothing to forge. The Slack blueprint is exempted the same way.
     from web.api import api
+    from web.dashboard import dashboard
 
     csrf.exempt(api)
+    # The dashboard checks its forms' tokens itself, right after the session check
+    # (web/dashboard/session.py): a form sent after the session ended goes to sign-in.
+    csrf.exempt(dashboard)
     app.after_request(_page_headers)
     return csrf
 

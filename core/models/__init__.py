@@ -35,6 +35,9 @@ class User(BaseModel):
     created_at = DateTimeField(default=utcnow)
     timezone = CharField(max_length=64, null=True)  # IANA name ("Asia/Kolkata"); UTC when unknown
     locale = CharField(max_length=16, null=True)  # babel locale ("en_IN"); the deployment's default when unknown
+    # The person chose it themselves (dashboard or CLI): Slack's profile no longer replaces it.
+    timezone_chosen = BooleanField(default=False)
+    locale_chosen = BooleanField(default=False)
 
     class Meta:
         table_name = "app_user"  # "user" is reserved in PostgreSQL

@@ -76,18 +76,25 @@ def counts_by_status() -> dict[str, int]:
     return {s.value: counts.get(s.value, 0) for s in PoStatus}
 
 
-def _month(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime(day.year, day.month, 1)
-    end = dt.datetime(day.year + (day.month == 12), day.month % 12 + 1, 1)
-    return start, end
+def _month(day: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """The month holding `day` where `zone`'s clocks are, as stored timestamps (naive UTC) [start, end)."""
+    def utc(year: int, month: int) -> dt.datetime:
+        return dt.datetime(year, month, 1, tzinfo=zone).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    return utc(day.year, day.month), utc(day.year + (day.month == 12), day.month % 12 + 1)
 
 
-def spend_by_vendor(*, month: dt.date | None = None, limit: int = 10) -> dict[str, Any]:
-    """Approved spend in the base currency by vendor for the month POs were approved in (one query)."""
+def spend_by_vendor(*, month: dt.date | None = None, timezone: dt.tzinfo = dt.timezone.utc, limit: int = 10) -> dict[str, Any]:
+    """Approved spend in the base currency by vendor for a month POs were approved in (one query).
+
+    The month is a reader's: the one holding `month` (default: today) on `timezone`'s clocks, from
+    its first midnight there to the next month's.
+    """
     month = checked("month", month, (dt.date, type(None)), "a date (any day of the month)")
     limit = row_limit(limit)
     base = get_settings().base_currency
-    start, end = _month(month or utcnow().date())
+    day = month or dt.datetime.now(timezone).date()
+    start, end = _month(day, timezone)
     total = fn.SUM(PurchaseOrder.total_base)
     query = (PurchaseOrder.select(PurchaseOrder.vendor, PurchaseOrder.vendor_name, total.alias("spend"))
              .where(PurchaseOrder.approved_at >= start, PurchaseOrder.approved_at < end,
@@ -96,7 +103,7 @@ def spend_by_vendor(*, month: dt.date | None = None, limit: int = 10) -> dict[st
     scale = PurchaseOrder.total_base  # stored scaled: convert the sum the way the column converts a value
     rows = [{"vendor_id": v, "vendor_name": name or "(no vendor)", "spend": round_amount(scale.python_value(s), base)}
             for v, name, s in query.tuples()]
-    return {"currency": base, "month": start.date(), "vendors": rows}
+    return {"currency": base, "month": day.replace(day=1), "vendors": rows}
 
 
 def _unmatched_lines(rows: list[dict[str, Any]]) -> dict[int, tuple[Decimal, list[str]]]:

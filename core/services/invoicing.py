@@ -4,11 +4,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from peewee import JOIN
+
 from core import audit, bulk, events
 from core.db import database
-from core.errors import DuplicateInvoice, InvoiceNotAcceptable, Problem, ValidationFailed, not_found
+from core.errors import DuplicateInvoice, ExceptionAlreadyAccepted, InvoiceNotAcceptable, Problem, ValidationFailed, not_found
 from core.fields import utcnow
-from core.models import Dimension, Invoice, InvoiceLine, InvoiceLineDimension, PurchaseOrder, User, Vendor
+from core.models import AuditEvent, Dimension, Invoice, InvoiceLine, InvoiceLineDimension, PurchaseOrder, User, Vendor
 from core.money import line_money, po_totals
 from core.rules.lines import amount_problems
 from core.rules.state import LineState
@@ -158,6 +160,20 @@ def _stored_line(row: InvoiceLine) -> LineMatch:
     return LineMatch(row.match_status, row.po_line_id, tuple(Reason(r["code"], r.get("expected"), r.get("actual")) for r in row.reasons or ()))
 
 
+def _not_acceptable(invoice: Invoice) -> InvoiceNotAcceptable:
+    """Why this invoice cannot be accepted now: who accepted it and when, if someone did."""
+    if invoice.override:
+        accepted = (AuditEvent.select(AuditEvent.at, User.id, User.name)
+                    .join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
+                    .where(AuditEvent.entity_type == "invoice", AuditEvent.entity_id == invoice.id,
+                           AuditEvent.action == "exception_accepted")
+                    .order_by(AuditEvent.id.desc()).tuples().first())
+        if accepted is not None:
+            at, user_id, name = accepted
+            return ExceptionAlreadyAccepted(invoice.match_status, invoice.invoice_number, user_id, name, at)
+    return InvoiceNotAcceptable(invoice.match_status)
+
+
 def accept_invoice_exception(actor: User, invoice_id: int, *, reason: str) -> Invoice:
     """Accept an invoice's exceptions with a reason: it becomes matched (override) and its paired lines are billed."""
     require_role(actor, Role.approver, "accepting invoice exceptions")
@@ -170,7 +186,7 @@ def accept_invoice_exception(actor: User, invoice_id: int, *, reason: str) -> In
         po = get_locked(PurchaseOrder, invoice.po_id, "purchase order") if invoice.po_id else None
         invoice = get_locked(Invoice, invoice_id, "invoice")
         if invoice.match_status != "exception":
-            raise InvoiceNotAcceptable(invoice.match_status)
+            raise _not_acceptable(invoice)
         rows = list(InvoiceLine.select().where(InvoiceLine.invoice == invoice.id, InvoiceLine.counted == False))  # noqa: E712
         paired = [r for r in rows if r.po_line_id is not None]
         InvoiceLine.update(counted=True).where(InvoiceLine.id.in_([r.id for r in paired])).execute()

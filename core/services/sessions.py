@@ -18,7 +18,7 @@ from core.models import SignInLink, SignInThrottle, User
 from core.rules import sign_in as rules
 from core.rules.sign_in import LinkState, Throttle
 from core.services._common import locked
-from core.services.users import check_password, hash_password, normalize_email, session_epoch
+from core.services.users import check_password, hash_password, needs_rehash, normalize_email, session_epoch
 
 log = logging.getLogger(__name__)
 
@@ -107,13 +107,29 @@ def sign_in(email: str, password: str, address: str | None, now: dt.datetime | N
         if lock is not None:
             raise _locked(lock)
         raise WrongCredentials()
+    # Hashed before the transaction: scrypt is slow, and the write lock must not wait on it.
+    rehashed = hash_password(password) if needs_rehash(user.password_hash) else None
     with database.atomic():
         # Success clears the account's count, not the address's: signing in to one's own account
         # between guesses at others must not reset the address limit.
         SignInThrottle.delete().where(SignInThrottle.key == next(iter(keys))).execute()
+        if rehashed is not None:
+            _replace_hash(user, rehashed)
         epoch = session_epoch(user.id)
         audit.record("user", user.id, "signed_in", user, comment="password")
     return SignedIn(user, epoch)
+
+
+def _replace_hash(user: User, rehashed: str) -> None:
+    """Store the just-checked password's hash in the current format (inside the caller's transaction).
+
+    The password itself is unchanged, so sessions go on; a password set meanwhile is kept (the
+    update only replaces the hash that was checked).
+    """
+    replaced = User.update(password_hash=rehashed).where(
+        User.id == user.id, User.password_hash == user.password_hash).execute()
+    if replaced:
+        audit.record("user", user.id, "password_rehashed", user, comment="stored in the current hash format")
 
 
 def issue_sign_in_link(user: User, now: dt.datetime | None = None) -> str:

@@ -6,22 +6,28 @@ import hashlib
 import hmac
 import secrets
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from babel import Locale, UnknownLocaleError
 from email_validator import EmailNotValidError, validate_email
 from peewee import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import audit
 from core.db import database
 from core.errors import Problem, ValidationFailed, conflict, invalid, not_found
 from core.fields import utcnow
 from core.models import ApiKey, SessionEpoch, User
+from core.rules import preferences
 from core.services._access import require_role
+from core.services._common import locked
 from core.types import Role
 
 KEY_PREFIX = "pdk_"
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+# werkzeug's format names the method and its cost ("scrypt:32768:8:1$salt$hash"), so a stronger
+# setting later still checks every hash stored before it.
+PASSWORD_METHOD = "scrypt"
+# Hashes podesk wrote before it used werkzeug's: "scrypt$salt$digest", with this fixed cost that
+# the hash does not record. Each is checked this way once more, then rewritten (see sessions.sign_in).
+_LEGACY_PREFIX = "scrypt$"
+_LEGACY_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
 
 def normalize_email(email: str) -> str:
@@ -67,27 +73,55 @@ def link_slack_id(user: User, slack_id: str) -> User:
     return User.get_by_id(user.id)
 
 
-def set_preferences(user: User, *, timezone: str | None = None, locale: str | None = None) -> User:
-    """Remember how dates and money are shown to this user (an IANA timezone, a locale such as en_IN)."""
-    problems = []
+def _preferences(timezone: str | None, locale: str | None) -> dict[str, str]:
+    """{field: value} for the ones given, validated (locales spelled as babel does); else ValidationFailed."""
+    problems, values = [], {}
     if timezone is not None:
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError, TypeError):
-            problems.append(Problem("invalid_value", f"{timezone!r} is not a known timezone (e.g. Asia/Kolkata)", "/timezone"))
+        if (problem := preferences.timezone_problem(timezone)) is not None:
+            problems.append(problem)
+        values["timezone"] = timezone
     if locale is not None:
-        try:
-            locale = str(Locale.parse(str(locale).replace("-", "_")))
-        except (UnknownLocaleError, ValueError, TypeError):
-            problems.append(Problem("invalid_value", f"{locale!r} is not a known locale (e.g. en_IN)", "/locale"))
+        spelled = preferences.normal_locale(locale)
+        if isinstance(spelled, Problem):
+            problems.append(spelled)
+        values["locale"] = spelled
     if problems:
         raise ValidationFailed(problems)
-    changes = {k: v for k, v in (("timezone", timezone), ("locale", locale)) if v is not None and v != getattr(user, k)}
-    if changes:
-        with database.atomic():
-            User.update(**changes).where(User.id == user.id).execute()
-            audit.record("user", user.id, "preferences_set", None, {k: [getattr(user, k), v] for k, v in changes.items()})
-    return User.get_by_id(user.id)
+    return values
+
+
+def _store_preferences(user_id: int, values: dict[str, str], *, chosen: bool, actor: User | None, comment: str) -> User:
+    """Write the values (those the person chose themselves only when `chosen`) and audit what changed."""
+    with database.atomic():
+        user = locked(User.select().where(User.id == user_id)).get()
+        update: dict[str, object] = {}
+        for name, value in values.items():
+            if not chosen and getattr(user, f"{name}_chosen"):
+                continue  # the person's own choice outranks Slack's profile
+            if value != getattr(user, name):
+                update[name] = value
+            if chosen and not getattr(user, f"{name}_chosen"):
+                update[f"{name}_chosen"] = True
+        if update:
+            User.update(**update).where(User.id == user_id).execute()
+            audit.record("user", user_id, "preferences_set", actor,
+                         {k: [getattr(user, k), v] for k, v in update.items()}, comment=comment)
+    return User.get_by_id(user_id)
+
+
+def set_preferences(user: User, *, timezone: str | None = None, locale: str | None = None,
+                    actor: User | None = None) -> User:
+    """The person's own choice of timezone (IANA, e.g. Asia/Kolkata) and locale (e.g. en_IN) for
+    dates and money shown to them; each one given stays theirs (Slack's profile no longer replaces
+    it). `actor` is whoever sets it: the user, an admin, or None for an operator at the command line."""
+    if actor is not None and actor.id != user.id:
+        require_role(actor, Role.admin, "changing another person's settings")
+    return _store_preferences(user.id, _preferences(timezone, locale), chosen=True, actor=actor, comment="chosen")
+
+
+def learn_slack_preferences(user: User, *, timezone: str | None = None, locale: str | None = None) -> User:
+    """Take the timezone and locale a Slack profile gives, for each of the two the person has not chosen."""
+    return _store_preferences(user.id, _preferences(timezone, locale), chosen=False, actor=None, comment="from Slack")
 
 
 def user_by_email(email: str) -> User:
@@ -121,19 +155,31 @@ def revoke_api_key(prefix: str) -> None:
 
 
 def hash_password(password: str) -> str:
-    """A slow salted hash (scrypt) of a dashboard password."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
-    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+    """A slow salted hash (werkzeug's scrypt, its cost stored in the hash) of a dashboard password."""
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+def needs_rehash(stored: str | None) -> bool:
+    """True for a hash in podesk's old format, to be replaced once the password is known again."""
+    return bool(stored) and stored.startswith(_LEGACY_PREFIX)
+
+
+def _check_legacy(password: str, stored: str) -> bool:
+    try:
+        _, salt, digest = stored.split("$")
+        candidate = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), **_LEGACY_SCRYPT)
+        return hmac.compare_digest(candidate, base64.b64decode(digest))
+    except ValueError:  # a damaged hash matches nothing
+        return False
 
 
 def check_password(password: str, stored: str | None) -> bool:
-    """True when `password` matches the stored hash."""
-    if not stored or not stored.startswith("scrypt$"):
+    """True when `password` matches the stored hash (werkzeug's format, or podesk's old one)."""
+    if not stored:
         return False
-    _, salt, digest = stored.split("$")
-    candidate = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), **_SCRYPT)
-    return hmac.compare_digest(candidate, base64.b64decode(digest))
+    if needs_rehash(stored):
+        return _check_legacy(password, stored)
+    return check_password_hash(stored, password)
 
 
 def set_password(email: str, password: str) -> None:

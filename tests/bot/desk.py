@@ -8,7 +8,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from core import outbox, services
+from core import outbox, services, slack_bookkeeping
 from core.operator import add_user
 from tests.bot import payloads
 from tests.bot.signing import SignedRequest, Signer
@@ -41,7 +41,7 @@ def make_cast(slack: SlackStandIn) -> Cast:
     people = {}
     for key, name, role, slack_id, tz, locale in PEOPLE:
         user = add_user(name, f"{key}@example.com", role, slack_id=slack_id)
-        people[key] = services.set_preferences(user, timezone=tz, locale=locale)
+        people[key] = slack_bookkeeping.learn_slack_preferences(user, timezone=tz, locale=locale)
         slack.add_user(slack_id, email=f"{key}@example.com", name=key, tz=tz, locale=locale)
     asha = people["asha"]
     services.update_settings(asha, {"approval_levels": [

@@ -162,3 +162,12 @@ def test_without_a_dashboard_address_po_dashboard_says_so_and_sends_nothing(bot_
         assert OutboxMessage.select().count() == 0
     finally:
         outbox.unregister("slack")
+
+
+def test_a_timezone_the_person_chose_themselves_outlasts_their_slack_profile(db):
+    from bot.people import learn_preferences
+
+    nia = operator.add_user("Nia New", "nia@example.com", "requester", slack_id="U0NIA")
+    nia = services.set_preferences(nia, timezone="Asia/Kolkata")  # on Your settings, or with podesk user set-preferences
+    learned = learn_preferences(nia, {"tz": "Asia/Tokyo", "locale": "ja-JP"})  # users.info's profile
+    assert (learned.timezone, learned.locale) == ("Asia/Kolkata", "ja_JP")  # the locale she never chose is Slack's

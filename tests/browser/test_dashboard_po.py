@@ -1,5 +1,6 @@
 """A PO's page in a real browser on the demo's data: each line's match reasons, approving and
 rejecting, a stale click, a viewer, forged and token-less POSTs, and everything without JavaScript."""
+import datetime as dt
 import re
 
 from playwright.sync_api import expect
@@ -8,6 +9,8 @@ from core import services
 from core.services.users import user_by_email
 from tests.demo_data import DEMO_PASSWORD, database_url, demo_template, po_id  # noqa: F401 - fixtures
 from tests.factories import line
+from tests.web.dashboard_client import SESSION_COOKIE, aged_session
+from web.security import SESSION_LIFETIME
 
 PRIYA, VERA, ASHA = "priya@example.com", "vera@example.com", "asha@example.com"
 
@@ -85,6 +88,31 @@ def test_a_post_without_a_csrf_token_is_refused(page, sign_in):
     assert refused.status == 400 and "the form could not be sent" in refused.text()
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pending approval")
+
+
+def expire_session(app, context) -> None:
+    """Make the browser's session cookie one the app last renewed longer ago than a session lasts."""
+    (cookie,) = [c for c in context.cookies() if c["name"] == SESSION_COOKIE]
+    old = aged_session(app, cookie["value"], SESSION_LIFETIME + dt.timedelta(minutes=1))
+    context.add_cookies([{**cookie, "value": old}])
+
+
+def test_an_approval_clicked_after_the_session_expired_signs_in_and_returns_to_the_po_undone(app, page, sign_in):
+    sign_in(page, PRIYA, DEMO_PASSWORD)
+    laptops = po_id("Laptops for new hires")
+    page.goto(f"/purchase-orders/{laptops}")
+    # Every answer renews the cookie, the favicon's too: age it once the page has asked for everything.
+    page.wait_for_load_state("networkidle")
+    expire_session(app, page.context)  # the tab stayed open overnight
+    page.get_by_label("Comment for approving (optional)").fill("Fine by me")
+    page.get_by_role("button", name="Approve level 1").click()
+    expect(page).to_have_url(re.compile(rf"/sign-in\?next=/purchase-orders/{laptops}$"))
+    expect(page.get_by_role("status").first).to_have_text(
+        "Your session had ended, so that was not done. Sign in, then try it again.")
+    sign_in(page, PRIYA, DEMO_PASSWORD)
+    expect(page).to_have_url(re.compile(rf"/purchase-orders/{laptops}$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pending approval")
+    expect(page.get_by_role("button", name="Approve level 1")).to_be_visible()
 
 
 def test_the_whole_flow_works_with_javascript_turned_off(page_without_js, sign_in):

@@ -128,5 +128,10 @@ def test_the_overview_has_no_serious_accessibility_problems(page, asha, sign_in,
 def test_the_link_and_not_found_pages_have_no_serious_accessibility_problems(page, asha, assert_accessible):
     page.goto(f"/sign-in/link/{issue_sign_in_link(asha)}")
     assert_accessible(page)
+    expired = issue_sign_in_link(asha, now=utcnow() - dt.timedelta(minutes=11))
+    for token in (expired, "not-a-real-token"):  # a link that cannot be used, and says why
+        page.goto(f"/sign-in/link/{token}")
+        expect(page.get_by_role("heading", name="This link cannot be used")).to_be_visible()
+        assert_accessible(page)
     page.goto("/no-such-page")
     assert_accessible(page)

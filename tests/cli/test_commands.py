@@ -68,6 +68,29 @@ def test_a_password_is_read_from_standard_input(database_url):
     assert short.returncode == 2 and "8 characters" in short.stderr
 
 
+def test_a_users_timezone_and_locale_are_set_on_the_command_line(database_url, db):
+    from core.queries import user_by_email
+
+    podesk(database_url, "user", "add", "--name", "A", "--email", "a@example.com", "--role", "viewer")
+    done = podesk(database_url, "user", "set-preferences", "--email", "A@example.com", "--timezone", "Asia/Kolkata", "--locale", "en-IN")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "a@example.com: timezone Asia/Kolkata, locale en_IN"
+    user = user_by_email("a@example.com")
+    assert (user.timezone, user.locale, user.timezone_chosen, user.locale_chosen) == ("Asia/Kolkata", "en_IN", True, True)
+
+
+@pytest.mark.parametrize("args, says", [
+    (("--timezone", "Mars/Olympus"), "timezone: 'Mars/Olympus' is not a known timezone"),
+    (("--locale", "xx_YY_ZZ"), "locale: 'xx_YY_ZZ' is not a known locale"),
+    ((), "give --timezone, --locale or both"),
+])
+def test_set_preferences_refuses_what_it_cannot_use_in_one_line(database_url, args, says):
+    podesk(database_url, "user", "add", "--name", "A", "--email", "a@example.com", "--role", "viewer")
+    refused = podesk(database_url, "user", "set-preferences", "--email", "a@example.com", *args)
+    assert refused.returncode == 2 and says in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+
+
 def test_demo_seeds_a_database_and_prints_a_working_admin_key(tmp_path):
     db_file = tmp_path / "demo.db"
     result = subprocess.run([sys.executable, "-m", "podesk", "demo", "--db", str(db_file), "--no-serve"],

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from core import operator, services
+from core import operator, services, slack_bookkeeping
 from core.errors import (
     AlreadyDecided,
     DuplicateInvoice,
@@ -25,6 +25,7 @@ from core.errors import (
     ValidationFailed,
     VersionMismatch,
 )
+from core.models import AuditEvent
 from tests.factories import line, make_person, make_vendor, po_body
 
 
@@ -218,3 +219,35 @@ def test_sending_a_po_where_no_mail_server_is_configured_says_so(cast):
     with pytest.raises(MailNotConfigured) as error:
         services.send_po(requester, approved(requester).id, to=["sales@vendor.example"])
     assert error.value.problems[0].code == "mail_not_configured" and "PODESK_SMTP_URL" in error.value.detail
+
+
+def test_a_users_own_timezone_is_audited_and_outlasts_what_slack_says(db):
+    user = operator.add_user("Asha", "asha@example.com", "viewer", slack_id="U0ASHA")
+    user = slack_bookkeeping.learn_slack_preferences(user, timezone="Europe/Berlin", locale="de-DE")
+    user = services.set_preferences(user, timezone="Asia/Kolkata", actor=user)
+    user = slack_bookkeeping.learn_slack_preferences(user, timezone="America/New_York", locale="en-US")
+    assert (user.timezone, user.locale) == ("Asia/Kolkata", "en_US")  # the locale was never chosen: Slack's counts
+    chosen = AuditEvent.select().where(AuditEvent.action == "preferences_set", AuditEvent.actor == user.id).get()
+    assert (chosen.entity_id, chosen.changes) == (user.id, {"timezone": ["Europe/Berlin", "Asia/Kolkata"], "timezone_chosen": [False, True]})
+
+
+def test_choosing_the_value_slack_gave_still_keeps_it_from_slack(db):
+    user = slack_bookkeeping.learn_slack_preferences(operator.add_user("Asha", "asha@example.com", "viewer"), locale="en-IN")
+    services.set_preferences(user, locale="en_IN")
+    assert slack_bookkeeping.learn_slack_preferences(user, locale="fr-FR").locale == "en_IN"
+
+
+def test_only_an_admin_sets_someone_elses_timezone(db):
+    user, other = operator.add_user("Asha", "asha@example.com", "approver"), operator.add_user("Ravi", "ravi@example.com", "viewer")
+    with pytest.raises(RoleRequired):
+        services.set_preferences(other, timezone="Asia/Kolkata", actor=user)
+    admin = operator.add_user("Root", "root@example.com", "admin")
+    assert services.set_preferences(other, timezone="Asia/Kolkata", actor=admin).timezone == "Asia/Kolkata"
+
+
+@pytest.mark.parametrize("timezone", ["Mars/Olympus", "localtime", "asia/kolkata", "../zoneinfo/UTC", "", "A" * 100])
+def test_a_timezone_must_be_a_name_in_the_timezone_database(db, timezone):
+    user = operator.add_user("Asha", "asha@example.com", "viewer")
+    with pytest.raises(ValidationFailed) as wrong:
+        services.set_preferences(user, timezone=timezone)
+    assert problems(wrong) == [("invalid_value", "/timezone")]

@@ -2,12 +2,14 @@
 statements whatever the amount of data (counted with peewee's query counter)."""
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from playhouse.test_utils import count_queries
 
 from core import operator, queries, services
 from core.errors import ValidationFailed
+from core.models import PurchaseOrder
 from core.queries import PoFilter
 from tests.factories import line, make_person, make_sku, make_vendor, po_body
 
@@ -80,6 +82,21 @@ def test_spend_by_vendor_sums_this_months_approved_pos_in_the_base_currency_larg
     assert spend["currency"] == "INR"
     assert [(v["vendor_name"], v["spend"]) for v in spend["vendors"]] == [("Globex", Decimal("832.50")), ("Acme", Decimal("601.00"))]
     assert queries.spend_by_vendor(month=dt.date(2001, 1, 1))["vendors"] == []
+
+
+def test_spend_this_month_is_bounded_by_midnight_in_the_readers_timezone(desk):
+    admin, requester, first, _ = desk
+    acme = make_vendor(name="Acme")
+    po = services.create_po(requester, po_body(acme, lines=[line(quantity=1, rate=500)], submit=True)).po
+    PurchaseOrder.update(approved_at=dt.datetime(2026, 1, 31, 23, 30)).where(PurchaseOrder.id == po.id).execute()  # UTC
+    kolkata = ZoneInfo("Asia/Kolkata")  # 1 February, 05:00 there
+
+    def spenders(month, zone):
+        return [v["vendor_name"] for v in queries.spend_by_vendor(month=month, timezone=zone)["vendors"]]
+
+    assert spenders(dt.date(2026, 2, 1), kolkata) == ["Acme"] and spenders(dt.date(2026, 1, 1), kolkata) == []
+    assert spenders(dt.date(2026, 1, 15), dt.timezone.utc) == ["Acme"] and spenders(dt.date(2026, 2, 1), dt.timezone.utc) == []
+    assert queries.spend_by_vendor(month=dt.date(2026, 2, 17), timezone=kolkata)["month"] == dt.date(2026, 2, 1)
 
 
 def test_open_exceptions_say_why_how_much_is_at_stake_and_since_when(desk):

@@ -1,11 +1,14 @@
 """Dashboard sign-in over a real database: passwords, throttling, one-time links, session epochs."""
+import base64
 import datetime as dt
+import hashlib
 
 import pytest
+from werkzeug.security import check_password_hash
 
 from core.errors import PermissionDenied, SignInLinkUnusable, SignInLocked, ValidationFailed, WrongCredentials
 from core.fields import utcnow
-from core.models import AuditEvent, SignInLink
+from core.models import AuditEvent, SignInLink, User
 from core.queries._sessions import session_user
 from core.services.sessions import check_sign_in_link, issue_sign_in_link, redeem_sign_in_link, sign_in
 from core.services.users import set_active
@@ -92,6 +95,38 @@ def test_signing_in_clears_the_accounts_failures(asha):
     for i in range(4):
         with pytest.raises(WrongCredentials):
             sign_in("asha@example.com", "x", "10.0.0.1", now=now)
+
+
+def legacy_hash(password: str, salt: bytes = b"sixteen byte sal") -> str:
+    """A hash as podesk stored them before werkzeug's format: scrypt at a cost the hash does not record."""
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+def stored_hash(user) -> str:
+    return User.get_by_id(user.id).password_hash
+
+
+def test_a_password_is_stored_in_werkzeugs_scrypt_format_which_names_its_cost(asha):
+    stored = stored_hash(asha)
+    assert stored.startswith("scrypt:32768:8:1$")
+    assert check_password_hash(stored, PASSWORD) and not check_password_hash(stored, "wrong password")
+    set_password("asha@example.com", PASSWORD)
+    assert stored_hash(asha) != stored  # a fresh salt each time
+
+
+def test_a_password_stored_the_old_way_signs_in_once_more_and_is_then_stored_the_new_way(asha):
+    User.update(password_hash=legacy_hash(PASSWORD)).where(User.id == asha.id).execute()
+    with pytest.raises(WrongCredentials):
+        sign_in("asha@example.com", "wrong password", "10.0.0.1")
+    assert stored_hash(asha).startswith("scrypt$")  # a failure rewrites nothing
+    signed = sign_in("asha@example.com", PASSWORD, "10.0.0.1")
+    assert stored_hash(asha).startswith("scrypt:32768:8:1$")
+    assert check_password_hash(stored_hash(asha), PASSWORD)
+    assert session_user(asha.id, signed.epoch) is not None  # same password: the session goes on
+    assert AuditEvent.get(AuditEvent.action == "password_rehashed").entity_id == asha.id
+    assert sign_in("asha@example.com", PASSWORD, "10.0.0.1").epoch == signed.epoch
+    assert AuditEvent.select().where(AuditEvent.action == "password_rehashed").count() == 1
 
 
 def test_a_new_password_ends_every_session(asha):

@@ -1,10 +1,6 @@
 """Fixtures shared by the API tests."""
 import pytest
 
-from core import outbox
-from core.channels.email import EmailChannel
-from tests.mail import free_port
-
 from tests.factories import po_body
 from tests.web.desk import Desk
 
@@ -23,11 +19,3 @@ def new_po(api, people):
 def desk(api, people):
     """An AP clerk's desk over the API (see tests/web/desk.py)."""
     return Desk(api, people)
-
-
-@pytest.fixture
-def mail_configured(db):
-    """The deployment has an SMTP server (none listens: these tests never deliver)."""
-    outbox.register("email", EmailChannel(f"smtp://127.0.0.1:{free_port()}", "podesk@acme.example"), outbox.DAY_POLICY)
-    yield
-    outbox.unregister("email")

@@ -1,9 +1,16 @@
 """Helpers for driving the dashboard through Flask's test client as a signed-in person."""
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import re
+import time
+
+from itsdangerous import TimestampSigner
 
 from tests.demo_data import DEMO_PASSWORD
+
+SESSION_COOKIE = "podesk_session"
 
 ASHA, RAVI, PRIYA, OMAR, VERA = ("asha@example.com", "ravi@example.com", "priya@example.com",
                                  "omar@example.com", "vera@example.com")
@@ -35,3 +42,26 @@ def post_form(client, path: str, page: str, **fields):
 def fragment(client, path: str, **kw):
     """GET as htmx does when it swaps part of a page."""
     return client.get(path, headers={"HX-Request": "true"}, **kw)
+
+
+def aged_session(app, cookie: str, age: dt.timedelta) -> str:
+    """The session cookie `cookie` as it would be had the app last renewed it `age` ago.
+
+    The signature carries the time it was made, and the app refuses one older than the session
+    lifetime: this is how a session really expires, without waiting for it.
+    """
+
+    class SignedEarlier(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time() - age.total_seconds())
+
+    serializer = app.session_interface.get_signing_serializer(app)
+    earlier = copy.copy(serializer)  # the app may keep its serializer: leave that one as it is
+    earlier.signer = SignedEarlier
+    return earlier.dumps(serializer.loads(cookie))
+
+
+def age_client_session(app, client, age: dt.timedelta) -> None:
+    """Make the test client's session `age` old (see aged_session)."""
+    cookie = client.get_cookie(SESSION_COOKIE)
+    client.set_cookie(SESSION_COOKIE, aged_session(app, cookie.value, age))

@@ -1,12 +1,18 @@
 """The PO page's actions and the exception queue's accept, through Flask's test client on the demo's data:
 each a POST form with a CSRF token that calls one core action; refusals change nothing and say why."""
+import datetime as dt
 import re
+
+import pytest
 
 from core import queries, services
 from core.models import AuditEvent, PurchaseOrder
 from core.services.users import user_by_email
-from tests.demo_data import database_url, demo_template, invoice_id, po_id  # noqa: F401 - fixtures
-from tests.web.dashboard_client import ASHA, OMAR, PRIYA, RAVI, VERA, post_form, signed_in, text
+from tests.demo_data import DEMO_PASSWORD, database_url, demo_template, invoice_id, po_id  # noqa: F401 - fixtures
+from tests.web.dashboard_client import (
+    ASHA, OMAR, PRIYA, RAVI, VERA, age_client_session, csrf_of, post_form, signed_in, text,
+)
+from web.security import SESSION_LIFETIME
 
 LAPTOPS = "Laptops for new hires"  # pending approval at level 1 (Asha, Priya or Omar may decide), raised by Ravi
 
@@ -69,11 +75,40 @@ def test_an_approver_who_is_not_on_the_waiting_level_sees_no_approve_button(app)
     assert "Approve level 2" in text(signed_in(app, OMAR).get(f"/purchase-orders/{po}"))
 
 
-def test_a_post_without_a_csrf_token_is_refused_and_changes_nothing(app):
+@pytest.mark.parametrize("token", [None, "made-up", "another session's"])
+def test_a_post_without_its_sessions_csrf_token_is_refused_and_changes_nothing(app, token):
     client, po = signed_in(app, PRIYA), po_id(LAPTOPS)
-    response = client.post(f"/purchase-orders/{po}/approve", data={"level": "1"})
+    if token == "another session's":
+        token = csrf_of(signed_in(app, PRIYA).get(f"/purchase-orders/{po}"))
+    before = trail_length(po)
+    response = client.post(f"/purchase-orders/{po}/approve", data={"level": "1", **({"csrf_token": token} if token else {})})
     assert response.status_code == 400 and "the form could not be sent" in text(response)
-    assert status(LAPTOPS) == "pending_approval"
+    assert status(LAPTOPS) == "pending_approval" and trail_length(po) == before
+    assert client.get(f"/purchase-orders/{po}").status_code == 200  # still signed in
+
+
+def test_an_approval_sent_after_the_session_expired_signs_in_again_and_returns_to_the_po_undone(app):
+    client, po = signed_in(app, PRIYA), po_id(LAPTOPS)
+    here = f"/purchase-orders/{po}"
+    token = csrf_of(client.get(here))
+    age_client_session(app, client, SESSION_LIFETIME + dt.timedelta(minutes=1))  # the tab stayed open overnight
+    before = trail_length(po)
+    late = client.post(f"{here}/approve", data={"csrf_token": token, "level": "1"}, headers={"Referer": f"http://localhost{here}"})
+    assert late.status_code == 303 and late.headers["Location"] == f"/sign-in?next={here}"
+    assert status(LAPTOPS) == "pending_approval" and trail_length(po) == before
+    form = client.get(late.headers["Location"])
+    assert "Your session had ended, so that was not done. Sign in, then try it again." in text(form)
+    back = client.post("/sign-in", data={"csrf_token": csrf_of(form), "email": PRIYA, "password": DEMO_PASSWORD, "next": here})
+    assert back.status_code == 303 and back.headers["Location"] == here
+    assert "Approve level 1" in text(client.get(here)) and status(LAPTOPS) == "pending_approval"
+
+
+def test_a_session_used_within_its_lifetime_still_approves(app):
+    client, po = signed_in(app, PRIYA), po_id(LAPTOPS)
+    token = csrf_of(client.get(f"/purchase-orders/{po}"))
+    age_client_session(app, client, SESSION_LIFETIME - dt.timedelta(minutes=1))
+    done = client.post(f"/purchase-orders/{po}/approve", data={"csrf_token": token, "level": "1"})
+    assert done.status_code == 303 and status(LAPTOPS) == "approved"
 
 
 def test_a_requester_submits_a_complete_draft(app):
@@ -118,6 +153,19 @@ def test_an_approver_accepts_an_invoice_exception_with_a_reason(app):
     assert done.status_code == 303
     page = text(client.get("/exceptions"))
     assert "Invoice TPK-77 is accepted" in page and "6 invoices did not match" in page
+
+
+def test_a_stale_accept_says_who_accepted_first_and_when_and_changes_nothing(app):
+    client, tpk = signed_in(app, PRIYA), invoice_id("TPK-77")
+    token = csrf_of(client.get("/exceptions"))  # Priya opens the queue …
+    services.accept_invoice_exception(user_by_email(OMAR), tpk, reason="Agreed with Tokyo Parts")  # … Omar accepts first
+    history = AuditEvent.select().where(AuditEvent.action == "exception_accepted").count()
+    late = client.post(f"/exceptions/{tpk}/accept", data={"csrf_token": token, "reason": "Price rise agreed"})
+    assert late.status_code == 409
+    assert re.search(r'role="alert" id="accept-error">Invoice TPK-77 was already accepted by Omar Finance on '
+                     r"\d+ \w+ \d{4} \d+:\d\d\s[AP]M\. Nothing was changed; the list below is up to date\.<", text(late))
+    assert AuditEvent.select().where(AuditEvent.action == "exception_accepted").count() == history
+    assert not AuditEvent.select().where(AuditEvent.comment == "Price rise agreed").exists()
 
 
 def test_a_viewer_cannot_accept_an_invoice_exception(app):

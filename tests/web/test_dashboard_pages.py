@@ -1,8 +1,11 @@
 """The dashboard's pages through Flask's test client, on the demo's data: what each shows, page or fragment."""
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.models import PurchaseOrder
 from core.services.users import set_preferences, user_by_email
 from tests.demo_data import database_url, demo_template, finished_batch_id, po_id  # noqa: F401 - fixtures
 from tests.web.dashboard_client import ASHA, PRIYA, VERA, fragment, signed_in, text
@@ -61,6 +64,17 @@ def test_money_and_times_follow_the_viewers_locale_and_timezone(app):
     de = text(signed_in(app, PRIYA).get(f"/purchase-orders/{po_id('Drills for the maintenance crew')}"))
     assert "43.896,00\u00a0₹" in de
     assert re.search(r'<time datetime="[^"]+Z">\d\d\.\d\d\.\d{4} \d\d:\d\d</time>', de)
+
+
+def test_spend_this_month_starts_at_midnight_where_the_viewer_is(app):
+    now = dt.datetime.now(ZoneInfo("Asia/Kolkata"))
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(dt.timezone.utc)
+    drills = po_id("Drills for the maintenance crew")  # Acme Tools, ₹43,896.00 of its ₹75,903.50
+    # Approved in this month's first minute in Kolkata: the evening before in UTC, in UTC's previous month.
+    PurchaseOrder.update(approved_at=month_start.replace(tzinfo=None)).where(PurchaseOrder.id == drills).execute()
+    page = text(signed_in(app, PRIYA).get("/"))  # Priya's timezone is Asia/Kolkata
+    table = page[page.index("<figcaption>"):page.index("</figcaption>")]
+    assert re.search(r'<td>Acme Tools</td><td class="num">₹75,903.50</td>', table)
 
 
 def test_the_po_page_shows_lines_receipts_invoices_reasons_approvals_and_history(app):

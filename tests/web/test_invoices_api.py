@@ -1,6 +1,8 @@
 """Invoices through the API as an AP clerk meets them: matched at once, waiting for goods,
 over-billed, for the wrong vendor or currency, duplicated, accepted with a reason; amounts
 rounded per currency; the PO's billing progress and self-closing; bad input refused whole."""
+import re
+
 import pytest
 
 from core.models import AuditEvent, Invoice, InvoiceLine
@@ -209,6 +211,18 @@ def test_accepting_an_invoice_without_exceptions_is_409_invalid_transition(desk,
     assert resp.status_code == 409 and resp.json["errors"][0]["code"] == "invalid_transition"
     assert desk.read_invoice(invoice)["override"] is False
     assert desk.api.as_(desk.people.approver).post("/invoices/999999/accept", json={"reason": "x"}).status_code == 404
+
+
+def test_accepting_an_invoice_someone_accepted_first_is_409_saying_who_and_when_and_changes_nothing(desk, people):
+    po = desk.po()
+    invoice = desk.invoice(po, inv_line(quantity="4", unit_price="105"))
+    assert desk.accept(invoice, {"reason": "Price rise agreed"}, who=people.admin).status_code == 200
+    trail = desk.trail(po)
+    late = desk.accept(invoice, {"reason": "Also fine by me"})
+    assert late.status_code == 409 and late.json["errors"][0]["code"] == "invalid_transition"
+    assert re.fullmatch(rf"invoice {invoice['invoice_number']} was already accepted by {people.admin.user.name} "
+                        r"at \d{4}-\d\d-\d\d \d\d:\d\d UTC", late.json["errors"][0]["detail"])
+    assert desk.trail(po) == trail and billed(desk.read(po)) == ["4"]
 
 
 def test_a_requester_cannot_accept_an_exception(desk, people):

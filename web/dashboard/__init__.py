@@ -15,6 +15,7 @@ from web.dashboard import (  # noqa: E402,F401
     overview,
     po_actions,
     po_page,
+    preferences,
     purchase_orders,
     reasons,
     session,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import flash, g, redirect, request, url_for
 
 from core import queries, services
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.errors import Conflict, ExceptionAlreadyAccepted, NotFound, PermissionDenied, ValidationFailed
 from core.rules.actions import may_accept_invoices
 from web.dashboard import dashboard
-from web.dashboard.formatting import sentence
+from web.dashboard.formatting import sentence, when
 from web.dashboard.render import page
 from web.errors import status_of
 
@@ -38,6 +38,10 @@ def accept_exception(invoice_id: int):
         message = sentence(" ".join(p.detail for p in error.problems))
         if isinstance(error, ValidationFailed) and any(p.pointer == "/reason" for p in error.problems):
             message = "Say why you accept this invoice: the reason goes into its history."
+        if isinstance(error, ExceptionAlreadyAccepted):  # someone else was quicker
+            who = f" by {error.accepted_by_name}" if error.accepted_by_name else ""
+            message = (f"Invoice {error.invoice_number} was already accepted{who} on {when(error.accepted_at)}. "
+                       "Nothing was changed; the list below is up to date.")
         return _queue(status_of(error), accept_error=message, failed_invoice=invoice_id, form=request.form)
     flash(f"Invoice {invoice.invoice_number} is accepted and counts as matched.", "success")
     return redirect(url_for("dashboard.exceptions"), 303)

@@ -1,8 +1,6 @@
 """The overview page (`/`): what waits, what is stuck, where the money went, what the ERP is sending."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import g, redirect, url_for
 
 from core import queries
@@ -27,7 +25,7 @@ def batches_context() -> dict:
 @dashboard.get("/")
 def overview():
     """Counts by status, approvals waiting (oldest first), open exceptions, this month's spend, batches."""
-    spend = queries.spend_by_vendor(month=dt.datetime.now(timezone()).date())
+    spend = queries.spend_by_vendor(timezone=timezone())  # this month as the viewer's calendar has it
     return page(
         "overview.html", "_overview.html",
         user=g.user,

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from core.models import User
 
 NOT_A_RETURN_PATH = ("/sign-in", "/sign-out", "/api/", "/static/")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def public(view: Callable) -> Callable:
@@ -43,17 +44,26 @@ def signed_in_user() -> User | None:
     user = session_user(uid, epoch)
     if user is None:
         session.clear()
-        flash("Your session has ended. Sign in again to continue.", "info")
+        g.session_ended = True
     return user
 
 
 @dashboard.before_request
 def require_session():
-    """Every dashboard view needs a signed-in user unless it is marked @public."""
+    """Every dashboard view needs a signed-in user unless it is marked @public; then a form must
+    carry the CSRF token of its session.
+
+    In this order: a form sent after the session ended carries a token for a session that is gone,
+    and its sender needs to sign in again, not to be told the form was refused. Sending them to
+    sign in changes nothing, so no token is needed for that. (web/security.py leaves the
+    dashboard's check to this function.)
+    """
     g.user = signed_in_user()
     view = current_app.view_functions.get(request.endpoint or "")
     if g.user is None and not getattr(view, "public", False):
         return sign_in_redirect()
+    if request.method not in SAFE_METHODS:
+        current_app.extensions["csrf"].protect()  # CSRFError: refused, and nothing has run
     return None
 
 
@@ -82,7 +92,12 @@ def _local(url: str | None) -> str | None:
 
 
 def sign_in_redirect() -> Response:
-    """Send the visitor to sign in, and back to where they were going afterwards."""
+    """Send the visitor to sign in, and back to where they were going afterwards (for a form, back
+    to the page it was sent from: the action itself is not done, and not repeated)."""
+    if request.method not in SAFE_METHODS:
+        flash("Your session had ended, so that was not done. Sign in, then try it again.", "info")
+    elif g.get("session_ended"):
+        flash("Your session has ended. Sign in again to continue.", "info")
     if request.htmx:
         # A fragment request: redirect the whole page, back to the page the fragment belongs to.
         response = make_response("", 200)
