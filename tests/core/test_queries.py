@@ -7,7 +7,7 @@ import pytest
 from playhouse.test_utils import count_queries
 
 from core import operator, queries, services
-from core.errors import NotFound, ValidationFailed
+from core.errors import ValidationFailed
 from core.queries import PoFilter
 from tests.factories import line, make_person, make_sku, make_vendor, po_body
 
@@ -181,6 +181,8 @@ def test_a_po_card_runs_the_same_statements_for_1_and_40_lines(desk):
 
 
 def test_many_pos_read_together_are_each_exactly_the_po_read_alone_in_four_statements_whatever_their_number(desk):
+    from core.errors import NotFound
+
     admin, requester, first, second = desk
     sku, project = make_sku(), services.create_dimension(admin, {"type": "PROJECT", "erp_dimension_id": "P-9", "name": "Nine"})
     bolts = line(sku_code=sku.code, dimensions={"PROJECT": project.erp_dimension_id})
