@@ -8,13 +8,15 @@
     before and after each, so the floor writes exactly what the batch wrote (inserted rows whole,
     updated rows in the columns that changed), nothing else;
 (b) one worker chunk of a queued 100-PO batch: claim, upsert (validate, resolve, write), record
-    every item's result, commit — first creates, then the same POs updated.
+    every item's result, commit — first creates, then the same POs updated;
+(c) the chunk of creates again with two webhooks subscribed to po.created and po.approved, as a
+    worker with a webhook channel writes it: 200 events, 400 deliveries and their outbox rows more.
 Each at least 7 runs on fresh databases, medians. Also 10 batches (10× volume, median of 3) against one, and
 where a batch's time goes (validation, rules, row building, SQL), from separate instrumented runs.
 Targets: b/a ≤ 3 on SQLite (≤ 2.5 on PostgreSQL), ≤ 30 SQL statements per 100-PO batch of creates
-or of updates, 10× volume ≤ 11× the time. Last line:
-`bulk_ratio_sqlite=<x> bulk_ratio_pg=<y or na> statements_per_batch=<n>`, x and y the worse of
-creates/their floor and updates/their floor.
+or of updates (c included), 10× volume ≤ 11× the time. Last line:
+`bulk_ratio_sqlite=<x> bulk_ratio_pg=<y or na> statements_per_batch=<n> statements_with_webhooks=<m>`,
+x and y the worse of creates/their floor and updates/their floor, n of (b), m of (c).
 
     .venv/bin/python bench/bulk.py [--runs 7] [--no-pg]
 """
@@ -43,7 +45,8 @@ import psycopg2  # noqa: E402
 from psycopg2.extras import execute_values  # noqa: E402
 from playhouse.test_utils import count_queries  # noqa: E402
 
-from core import services  # noqa: E402
+from core import outbox, services  # noqa: E402
+from core.channels.webhook import WebhookChannel  # noqa: E402
 from core.db import SQLITE_PRAGMAS, bind, is_postgres, migrate, open_database  # noqa: E402
 from core.models.base import BaseModel  # noqa: E402
 from core.services import _bulk_upsert, batches  # noqa: E402
@@ -72,6 +75,19 @@ def fresh(url: str):
     services.create_skus(admin, {"skus": [{"code": f"SKU-{k}", "name": f"Part {k}"} for k in range(LINES)]})
     services.create_dimension(admin, {"type": "PROJECT", "erp_dimension_id": "P-1", "name": "Bench"})
     return db, admin, vendor.id
+
+
+@contextmanager
+def two_webhooks(admin):
+    """Two webhooks hearing every PO created and approved, and a webhook channel in this process
+    (as `podesk worker` has one): each event of a batch is then written for both."""
+    outbox.register("webhook", WebhookChannel(), outbox.DAY_POLICY)
+    try:
+        for n in (1, 2):
+            services.create_webhook(admin, {"url": f"https://erp-{n}.example.com/hook", "events": ["po.created", "po.approved"]})
+        yield
+    finally:
+        outbox.unregister("webhook")
 
 
 def enqueue(admin, payload: dict) -> str:
@@ -382,13 +398,14 @@ def _show(parts: list[dict[str, float]]) -> str:
 
 # ---- the run --------------------------------------------------------------------------------------
 
-def measure(label: str, make_url, floor, runs: int) -> tuple[float, int]:
+def measure(label: str, make_url, floor, runs: int) -> tuple[float, int, int]:
     # As `podesk worker` does after start-up: what was built so far is long-lived; without this the
     # cyclic collector's full passes over it made single runs vary by 2×.
     gc.collect()
     gc.freeze()
     ref_creates, ref_updates = reference(make_url)
     floor_c, floor_u, creates, updates, statements, parts_c, parts_u = [], [], [], [], [], [], []
+    hooked, hooked_statements = [], []
     for _ in range(runs):
         a, b = floors(make_url, floor, ref_creates, ref_updates)
         floor_c.append(a)
@@ -407,6 +424,13 @@ def measure(label: str, make_url, floor, runs: int) -> tuple[float, int]:
         parts_c.append(breakdown(db, admin, body(vendor_id)))
         parts_u.append(breakdown(db, admin, body(vendor_id, change=True)))
         db.close()
+        url, _ = make_url()
+        db, admin, vendor_id = fresh(url)
+        with two_webhooks(admin):
+            seconds, count = time_chunks(db, admin, [body(vendor_id)])
+        hooked.append(seconds)
+        hooked_statements.append(count)
+        db.close()
     tenfolds = []
     for _ in range(3):
         url, _ = make_url()
@@ -422,9 +446,12 @@ def measure(label: str, make_url, floor, runs: int) -> tuple[float, int]:
     print(f"{label}: floor of creates {fc * 1000:.1f} ms, of updates {fu * 1000:.1f} ms | "
           f"batch of creates {b_create * 1000:.1f} ms ({b_create / fc:.2f}x) | updates {b_update * 1000:.1f} ms ({b_update / fu:.2f}x) | "
           f"statements per batch ≤ {max(statements)} | 10 batches {tenfold * 1000:.0f} ms = {tenfold / b_create:.1f}× one")
+    b_hooked = statistics.median(hooked)
+    print(f"{label}: batch of creates told to two webhooks (200 events, 400 deliveries) {b_hooked * 1000:.1f} ms "
+          f"({b_hooked / b_create:.2f}x the batch without, {b_hooked / fc:.2f}x its floor) | statements ≤ {max(hooked_statements)}")
     print(f"{label}: creates, instrumented: {_show(parts_c)}")
     print(f"{label}: updates, instrumented: {_show(parts_u)}")
-    return max(b_create / fc, b_update / fu), max(statements)
+    return max(b_create / fc, b_update / fu), max(statements), max(hooked_statements)
 
 
 def sqlite_target():
@@ -449,19 +476,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-pg", action="store_true")
     args = parser.parse_args()
-    ratio_sqlite, statements = measure("sqlite", sqlite_target, floor_sqlite, args.runs)
+    ratio_sqlite, statements, with_webhooks = measure("sqlite", sqlite_target, floor_sqlite, args.runs)
     ratio_pg = "na"
     if not args.no_pg:
         import pgdb
 
         if pgdb.main("ping") == 0:
             try:
-                ratio, _ = measure("postgresql", pg_target, floor_pg, args.runs)
+                ratio, _, pg_with_webhooks = measure("postgresql", pg_target, floor_pg, args.runs)
+                with_webhooks = max(with_webhooks, pg_with_webhooks)  # PostgreSQL's NOTIFY is one more
             finally:
                 for name in PG_DATABASES:
                     pgdb.main("drop", name)
             ratio_pg = f"{ratio:.2f}"
-    print(f"bulk_ratio_sqlite={ratio_sqlite:.2f} bulk_ratio_pg={ratio_pg} statements_per_batch={statements}")
+    print(f"bulk_ratio_sqlite={ratio_sqlite:.2f} bulk_ratio_pg={ratio_pg} statements_per_batch={statements} "
+          f"statements_with_webhooks={with_webhooks}")
 
 
 if __name__ == "__main__":

@@ -70,21 +70,25 @@ def _quote(name: str) -> str:
 
 
 def insert_rows(model: type[peewee.Model], rows: list[dict[str, Any]], *, returning_ids: bool = False,
-                columns: Sequence[str] | None = None) -> list[int] | None:
+                columns: Sequence[str] | None = None, skip_duplicates: bool = False) -> list[int] | None:
     """INSERT every row (each a dict of field name → Python value) in one statement: the `columns`
-    given, else the first row's; with `returning_ids`, the new rows' ids in the order given. Must
-    run inside a transaction."""
+    given, else the first row's; with `returning_ids`, the new rows' ids in the order given; with
+    `skip_duplicates`, a row whose unique key is taken is left out (ON CONFLICT DO NOTHING), which
+    leaves no ids to return. Must run inside a transaction."""
     if not rows:
         return [] if returning_ids else None
+    if returning_ids and skip_duplicates:
+        raise ValueError("rows left out have no id: returning_ids and skip_duplicates do not go together")
     names = [n for n in model._meta.sorted_field_names if n in (rows[0] if columns is None else columns)]
     fields = _columns(model, names)
     table = _quote(model._meta.table_name)
     cols = ", ".join(_quote(f.column_name) for f in fields)
+    conflicts = " ON CONFLICT DO NOTHING" if skip_duplicates else ""
     if is_postgres():
         suffix = f" RETURNING {_quote(model._meta.primary_key.column_name)}" if returning_ids else ""
-        return _run(f"INSERT INTO {table} ({cols}) VALUES %s{suffix}", _values(fields, rows), returning=returning_ids)
+        return _run(f"INSERT INTO {table} ({cols}) VALUES %s{conflicts}{suffix}", _values(fields, rows), returning=returning_ids)
     marks = ", ".join("?" for _ in fields)
-    return _run(f"INSERT INTO {table} ({cols}) VALUES ({marks})", _values(fields, rows), returning=returning_ids)
+    return _run(f"INSERT INTO {table} ({cols}) VALUES ({marks}){conflicts}", _values(fields, rows), returning=returning_ids)
 
 
 def update_rows(model: type[peewee.Model], rows: list[dict[str, Any]], names: Sequence[str]) -> None:

@@ -50,11 +50,19 @@ def on_event(handler: Handler) -> Callable[[], None]:
 
 def publish(event: DomainEvent) -> None:
     """Record `event`'s consequences (outbox rows) in the current transaction."""
+    publish_many([event])
+
+
+def publish_many(happened: list[DomainEvent]) -> None:
+    """Record the consequences of events that happened together, in this order (a batch's POs,
+    written before any of them is published): the same rows as publishing each in turn, written
+    set-based, in a fixed number of statements however many events there are."""
     from core import notifications  # the rules of who is told what; they import services' helpers
 
-    notifications.handle(event)
-    for handler in list(_handlers):
-        handler(event)
+    notifications.handle(happened)
+    for event in happened:
+        for handler in list(_handlers):
+            handler(event)
 
 
 # The events webhooks may subscribe to (api.md), by the domain event each one is.

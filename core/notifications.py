@@ -85,9 +85,11 @@ def _slack_messages(event: events.DomainEvent) -> None:
                    {"type": "invoice_exception", "invoice_id": data["invoice_id"], "user_id": requester})
 
 
-def handle(event: events.DomainEvent) -> None:
-    """Write the outbox messages `event` calls for (inside the publishing transaction)."""
-    if event.po_id is not None and outbox.enabled(SLACK):
-        _slack_messages(event)
+def handle(happened: list[events.DomainEvent]) -> None:
+    """Write the outbox messages these events call for, in their order (inside the publishing transaction)."""
+    if outbox.enabled(SLACK):
+        for event in happened:
+            if event.po_id is not None:
+                _slack_messages(event)
     if outbox.enabled(webhook_events.WEBHOOK):  # one row per subscribed webhook (core/webhook_events.py)
-        webhook_events.record(event)
+        webhook_events.record(happened)

@@ -5,6 +5,10 @@ delivery and an outbox row, all in the transaction of the change. The snapshot i
 event happens, not when it is delivered: a receiver that was down for an hour then hears
 "po.approved" with the PO as it was approved, not as it is an hour later (already closed, say),
 and events that arrive late or are replayed still tell a true history.
+
+Events published together (`events.publish_many`: an ERP chunk's hundreds) are written together: the
+POs they are about read in a fixed number of queries, then one INSERT each for the events, the
+deliveries and the outbox rows, in the order one-by-one publishing would have written them.
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from core import events, outbox
+from core import bulk, events, outbox
 from core.db import database, is_postgres
 from core.fields import json_default
 from core.models import Webhook, WebhookDelivery, WebhookEvent
@@ -29,7 +33,8 @@ def webhook_ordering(webhook_id: int, po_id: int | None) -> str | None:
     return f"webhook:{webhook_id}:po:{po_id}" if po_id is not None else None
 
 
-def _resource(event: events.DomainEvent) -> dict[str, Any]:
+def _other_resource(event: events.DomainEvent) -> dict[str, Any] | None:
+    """The receipt, invoice or batch the event is about, as the API shows it now (None: it is about its PO)."""
     from core import queries  # read models; imported late, as they import services' helpers
 
     data = event.data
@@ -39,11 +44,22 @@ def _resource(event: events.DomainEvent) -> dict[str, Any]:
         return queries.invoice(data["invoice_id"])
     if event.name == events.BATCH_COMPLETED:
         return queries.batch(data["batch_id"])
-    return queries.purchase_order(event.po_id)
+    return None
+
+
+def _resources(told: list[events.DomainEvent]) -> list[dict[str, Any]]:
+    """Each event's resource as the API shows it now: every PO in a fixed number of queries however
+    many there are (an ERP batch's); a receipt, an invoice or a batch each on its own (a request or
+    a chunk publishes one)."""
+    from core import queries
+
+    others = [_other_resource(event) for event in told]
+    pos = queries.purchase_orders_by_id([event.po_id for event, other in zip(told, others) if other is None])
+    return [pos[event.po_id] if other is None else other for event, other in zip(told, others)]
 
 
 def _subscriptions() -> list[tuple[int, list[str]]]:
-    """Every webhook's events, read once per transaction (an ERP batch publishes hundreds of events).
+    """Every webhook's events, read once per transaction (a request or a batch chunk publishes several times).
 
     On PostgreSQL the rows are share-locked (FOR KEY SHARE) until the transaction ends: a webhook
     deleted meanwhile waits for it, rather than vanishing between this read and its deliveries' insert.
@@ -59,21 +75,33 @@ def _subscriptions() -> list[tuple[int, list[str]]]:
     return found
 
 
-def record(event: events.DomainEvent) -> None:
-    """Write the deliveries `event` calls for (inside the publishing transaction); none if nobody listens."""
-    name = events.WEBHOOK_EVENTS.get(event.name)
-    if name is None:
+def record(published: list[events.DomainEvent]) -> None:
+    """Write the deliveries these events call for (inside the publishing transaction), in their order:
+    one WebhookEvent each, then for each webhook subscribed to it a delivery and its outbox row. A
+    fixed number of statements whatever the number of events and webhooks; none if nobody listens."""
+    named = [(event, events.WEBHOOK_EVENTS[event.name]) for event in published if event.name in events.WEBHOOK_EVENTS]
+    if not named:
         return
-    listening = [hook_id for hook_id, names in _subscriptions() if name in names]
-    if not listening:
+    subscriptions = _subscriptions()
+    told = [(event, name, [hook_id for hook_id, names in subscriptions if name in names]) for event, name in named]
+    told = [entry for entry in told if entry[2]]
+    if not told:
         return
-    event_id = f"evt_{uuid.uuid4().hex}"
-    WebhookEvent.create(id=event_id, type=name, created_at=event.at, data=_resource(event))
-    for webhook_id in listening:
-        key = f"webhook:{webhook_id}:{event_id}"
-        delivery = WebhookDelivery.create(webhook=webhook_id, event=event_id, outbox_key=key)
-        outbox.enqueue(WEBHOOK, key, {"delivery_id": delivery.id, "webhook_id": webhook_id, "event_id": event_id},
-                       ordering_key=webhook_ordering(webhook_id, event.po_id))
+    resources = _resources([event for event, _, _ in told])
+    stored, deliveries = [], []  # deliveries: (webhook id, event id, PO id), in the order they are told
+    for (event, name, listening), data in zip(told, resources):
+        event_id = f"evt_{uuid.uuid4().hex}"
+        stored.append({"id": event_id, "type": name, "created_at": event.at, "data": data})
+        deliveries += [(webhook_id, event_id, event.po_id) for webhook_id in listening]
+    bulk.insert_rows(WebhookEvent, stored)
+    keys = [f"webhook:{webhook_id}:{event_id}" for webhook_id, event_id, _ in deliveries]
+    ids = bulk.insert_rows(WebhookDelivery, [{"webhook": webhook_id, "event": event_id, "outbox_key": key}
+                                              for (webhook_id, event_id, _), key in zip(deliveries, keys)], returning_ids=True)
+    outbox.enqueue_many(WEBHOOK, [
+        outbox.Draft(key, {"delivery_id": delivery_id, "webhook_id": webhook_id, "event_id": event_id},
+                     webhook_ordering(webhook_id, po_id))
+        for (webhook_id, event_id, po_id), key, delivery_id in zip(deliveries, keys, ids)
+    ])
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from core.queries._filters import PoFilter
 from core.queries._params import Args, Reader
 from core.rules.lines import sku_match_warnings
 from core.rules.state import LineState, SkuRef
-from core.services._approvals import load_levels
+from core.services._approvals import Level, load_levels, load_levels_of
 from core.services.settings import DEFAULTS
 
 def _header(po: dict[str, Any], base_currency: str) -> dict[str, Any]:
@@ -82,14 +82,22 @@ def get_po(po_id: int) -> PurchaseOrder:
     return po
 
 
+def _headers(cond):
+    """PO header rows (dicts) with the requester's name and the stored base currency."""
+    return _rows(_base_currency().alias("base_currency")).where(cond)
+
+
+def _lines(cond):
+    """PO line rows (dicts) with their SKU and dimensions, each PO's in line order."""
+    return (PoLine.select(PoLine, Sku.code.alias("sku_code"), Sku.name.alias("sku_name"), Sku.active.alias("sku_active"),
+                          _line_dimensions().alias("dims"))
+            .join(Sku, JOIN.LEFT_OUTER).where(cond).order_by(PoLine.po, PoLine.line_no).dicts())
+
+
 # One PO's header (with the base currency) and its lines (with SKU and dimensions): every read of a
 # PO runs these two, so their SQL is written once (core.db.Prepared).
-_HEADER = Prepared(lambda po_id: _rows(_base_currency().alias("base_currency")).where(PurchaseOrder.id == po_id).limit(1),
-                   PurchaseOrder.id)
-_LINES = Prepared(lambda po_id: PoLine.select(
-    PoLine, Sku.code.alias("sku_code"), Sku.name.alias("sku_name"), Sku.active.alias("sku_active"),
-    _line_dimensions().alias("dims")).join(Sku, JOIN.LEFT_OUTER).where(PoLine.po == po_id).order_by(PoLine.line_no).dicts(),
-    PoLine.po)
+_HEADER = Prepared(lambda po_id: _headers(PurchaseOrder.id == po_id).limit(1), PurchaseOrder.id)
+_LINES = Prepared(lambda po_id: _lines(PoLine.po == po_id), PoLine.po)
 
 
 def purchase_order(po_id: int, *, submit_warnings: dict | None = None) -> dict[str, Any]:
@@ -101,8 +109,31 @@ def purchase_order(po_id: int, *, submit_warnings: dict | None = None) -> dict[s
     po = _HEADER.first(po_id)
     if po is None:
         raise not_found("purchase order", po_id)
+    levels = load_levels(po_id) if po["submitted_at"] is not None else []
+    return _resource(po, list(_LINES.rows(po_id)), levels, submit_warnings)
+
+
+def purchase_orders_by_id(po_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """{id: the PO in full, exactly as `purchase_order` reads it} for many POs (a webhook event each):
+    four queries whatever their number (the headers, the lines, the levels of the submitted ones and
+    their approvers). An id with no PO is NotFound, as it is for one."""
+    ids = list(dict.fromkeys(po_ids))
+    if len(ids) <= 1:  # one PO (a request's event): its prepared reads
+        return {i: purchase_order(i) for i in ids}
+    headers = {po["id"]: po for po in _headers(PurchaseOrder.id.in_(ids))}
+    if missing := [i for i in ids if i not in headers]:
+        raise not_found("purchase order", missing[0])
+    lines: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    for line in _lines(PoLine.po.in_(ids)):
+        lines[line["po"]].append(line)
+    levels = load_levels_of([i for i in ids if headers[i]["submitted_at"] is not None])
+    return {i: _resource(headers[i], lines[i], levels.get(i, []), None) for i in ids}
+
+
+def _resource(po: dict[str, Any], lines: list[dict[str, Any]], levels: list[Level],
+              submit_warnings: dict | None) -> dict[str, Any]:
+    """The PO resource from its header row, its line rows (in order) and its levels."""
     base = _decoded(po["base_currency"], DEFAULTS["base_currency"])
-    lines = list(_LINES.rows(po_id))
     resource = _header(po, base)
     resource["line_items"] = [_line(l, po["currency"]) for l in lines]
     resource["submit_warnings"] = submit_warnings
@@ -112,11 +143,11 @@ def purchase_order(po_id: int, *, submit_warnings: dict | None = None) -> dict[s
                   requested_sku_code=l["requested_sku_code"], requested_sku_name=l["requested_sku_name"])
         for l in lines
     ])
-    resource["approvals"] = approvals(po_id, base) if po["submitted_at"] is not None else []
+    resource["approvals"] = approvals(levels, base) if po["submitted_at"] is not None else []
     return resource
 
 
-def approvals(po_id: int, base_currency: str) -> list[dict[str, Any]]:
+def approvals(levels: list[Level], base_currency: str) -> list[dict[str, Any]]:
     """The levels frozen onto the PO at its last submit, each with its approvers and decision."""
     return [
         {
@@ -126,7 +157,7 @@ def approvals(po_id: int, base_currency: str) -> list[dict[str, Any]]:
             "decided_by": {"id": level.decided_by_id, "name": level.decided_by_name} if level.decided_by_id else None,
             "decided_at": level.decided_at, "comment": level.comment,
         }
-        for level in load_levels(po_id)
+        for level in levels
     ]
 
 

@@ -68,27 +68,51 @@ def freeze_levels(po: PurchaseOrder, settings: AppSettings) -> list[tuple[Frozen
     return list(zip(levels, ids))
 
 
+def _levels_where(cond):
+    return (PoApproval.select(PoApproval, User.name.alias("decider"))
+            .join(User, JOIN.LEFT_OUTER, on=(PoApproval.decided_by == User.id))
+            .where(cond).order_by(PoApproval.po, PoApproval.level).dicts())
+
+
+def _approvers_where(cond):
+    return (PoApprover.select(PoApprover.approval, User.id, User.name).join(User)
+            .switch(PoApprover).join(PoApproval).where(cond).order_by(PoApprover.id).tuples())
+
+
 # Every read of a submitted PO loads its levels: the two statements are written once (core.db.Prepared).
-_LEVELS = Prepared(lambda po_id: PoApproval.select(PoApproval, User.name.alias("decider"))
-                   .join(User, JOIN.LEFT_OUTER, on=(PoApproval.decided_by == User.id))
-                   .where(PoApproval.po == po_id).order_by(PoApproval.level).dicts(), PoApproval.po)
-_APPROVERS = Prepared(lambda po_id: PoApprover.select(PoApprover.approval, User.id, User.name).join(User)
-                      .switch(PoApprover).join(PoApproval).where(PoApproval.po == po_id).order_by(PoApprover.id).tuples(),
-                      PoApproval.po)
+_LEVELS = Prepared(lambda po_id: _levels_where(PoApproval.po == po_id), PoApproval.po)
+_APPROVERS = Prepared(lambda po_id: _approvers_where(PoApproval.po == po_id), PoApproval.po)
+
+
+def _approvers(rows) -> dict[int, list[tuple[int, str]]]:
+    """{approval id: [(user id, name)]} from the rows of _approvers_where."""
+    found: dict[int, list[tuple[int, str]]] = {}
+    for approval_id, user_id, name in rows:
+        found.setdefault(approval_id, []).append((user_id, name))
+    return found
+
+
+def _level(row: dict, approvers: dict[int, list[tuple[int, str]]]) -> Level:
+    return Level(row["id"], row["level"], row["round"], row["min_total"], tuple(approvers.get(row["id"], ())),
+                 row["decision"], row["decided_by"], row["decider"], row["decided_at"], row["comment"])
 
 
 def load_levels(po_id: int) -> list[Level]:
     """The PO's levels in order, with their approvers and decisions (two queries)."""
     rows = list(_LEVELS.rows(po_id))
-    approvers: dict[int, list[tuple[int, str]]] = {}
-    if rows:
-        for approval_id, user_id, name in _APPROVERS.rows(po_id):
-            approvers.setdefault(approval_id, []).append((user_id, name))
-    return [
-        Level(r["id"], r["level"], r["round"], r["min_total"], tuple(approvers.get(r["id"], ())), r["decision"],
-              r["decided_by"], r["decider"], r["decided_at"], r["comment"])
-        for r in rows
-    ]
+    approvers = _approvers(_APPROVERS.rows(po_id)) if rows else {}
+    return [_level(r, approvers) for r in rows]
+
+
+def load_levels_of(po_ids: list[int]) -> dict[int, list[Level]]:
+    """{PO id: its levels, as `load_levels` reads them} for many POs (two queries whatever their
+    number); a PO without levels is absent."""
+    rows = list(_levels_where(PoApproval.po.in_(po_ids))) if po_ids else []
+    approvers = _approvers(_approvers_where(PoApproval.po.in_(po_ids))) if rows else {}
+    levels: dict[int, list[Level]] = {}
+    for r in rows:
+        levels.setdefault(r["po"], []).append(_level(r, approvers))
+    return levels
 
 
 def next_level(po_id: int, after: int) -> Level | None:

@@ -206,10 +206,12 @@ def _write_creates(actor: User, plans: list[_Plan], settings: AppSettings) -> No
     write_lines_many([(p.outcome.po_id, [], p.state.lines, p.state.currency) for p in plans])
     _audit(actor, [(p, {"status": [None, p.status], "po_number": [None, p.outcome.po_number],
                         "line_items": {"added": [l.identifier for l in p.state.lines]}}) for p in plans])
+    happened = []
     for plan in plans:
-        events.publish(events.DomainEvent(events.PO_CREATED, plan.outcome.po_id, actor.id, {"source": "erp"}))
+        happened.append(events.DomainEvent(events.PO_CREATED, plan.outcome.po_id, actor.id, {"source": "erp"}))
         if plan.status == PoStatus.approved:
-            events.publish(events.DomainEvent(events.PO_APPROVED, plan.outcome.po_id, actor.id, {"imported": True}))
+            happened.append(events.DomainEvent(events.PO_APPROVED, plan.outcome.po_id, actor.id, {"imported": True}))
+    events.publish_many(happened)
 
 
 def _write_updates(actor: User, plans: list[_Plan], settings: AppSettings) -> None:
@@ -245,10 +247,12 @@ def _write_updates(actor: User, plans: list[_Plan], settings: AppSettings) -> No
     if superseded:
         PoApproval.delete().where(PoApproval.po.in_(superseded)).execute()
     _audit(actor, [(p, _update_changes(p, header, base)) for p, header in zip(changed, headers)])
+    happened = []
     for plan in changed:
-        events.publish(events.DomainEvent(events.PO_UPDATED, plan.outcome.po_id, actor.id, {"source": "erp"}))
+        happened.append(events.DomainEvent(events.PO_UPDATED, plan.outcome.po_id, actor.id, {"source": "erp"}))
         if plan.action == "imported" and plan.existing.status != PoStatus.approved:
-            events.publish(events.DomainEvent(events.PO_APPROVED, plan.outcome.po_id, actor.id, {"imported": True}))
+            happened.append(events.DomainEvent(events.PO_APPROVED, plan.outcome.po_id, actor.id, {"imported": True}))
+    events.publish_many(happened)
     record_closed([(p.outcome.po_id, p.state.matching) for p in changed if p.closed], actor)
 
 

@@ -58,10 +58,12 @@ def settle(facts: Facts) -> Settled:
 
 def record_closed(closed: Iterable[tuple[int, str]], actor: User | None) -> None:
     """Audit and announce POs that closed themselves: (po id, matching) each."""
+    happened = []
     for po_id, matching in closed:
         audit.record("purchase_order", po_id, "closed", actor, {"status": [PoStatus.approved.value, PoStatus.closed.value]},
                      comment="closed automatically: fully billed" + ("" if matching == "two_way" else " and received"))
-        events.publish(events.DomainEvent(events.PO_CLOSED, po_id, actor.id if actor else None, {"automatic": True}))
+        happened.append(events.DomainEvent(events.PO_CLOSED, po_id, actor.id if actor else None, {"automatic": True}))
+    events.publish_many(happened)
 
 
 def refresh(po_id: int, actor: User | None, *, lines_changed: bool) -> dict[str, list]:

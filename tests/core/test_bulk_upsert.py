@@ -8,10 +8,13 @@ from functools import partial
 import pytest
 from playhouse.test_utils import count_queries
 
-from core import leases
+from peewee import fn
+
+from core import events, leases, outbox, services
+from core.channels.webhook import WebhookChannel
 from core.db import database
 from core.fields import utcnow
-from core.models import JobLease, PoLine, PurchaseOrder
+from core.models import JobLease, OutboxMessage, PoLine, PurchaseOrder, WebhookDelivery, WebhookEvent
 from core.queries import _batches as batch_queries
 from core.services import batches
 from core.services._bulk_upsert import upsert_many
@@ -179,6 +182,103 @@ def test_a_whole_chunk_that_fails_unexpectedly_still_completes_its_batch(erp, ex
     progress = batch_queries.batch(batch_id)
     assert (progress["status"], progress["failed"], PurchaseOrder.select().count()) == ("completed", 3, 0)
     assert batches.run_pending("test-worker") == 0  # nothing is left to retry for ever
+
+
+# ---- webhooks: a chunk's events in a fixed number of statements --------------------------------------
+
+MOST_PER_CHUNK = 30  # statements for a chunk of 100 creates, its events to two webhooks included
+
+
+@pytest.fixture
+def hooks(erp):
+    """A webhook channel in this process, and two webhooks subscribed to po.created and po.approved."""
+    outbox.register("webhook", WebhookChannel(), outbox.DAY_POLICY)
+    yield [services.create_webhook(erp.admin, {"url": f"https://erp-{n}.example.com/hook", "events": ["po.created", "po.approved"]})
+           for n in (1, 2)]
+    outbox.unregister("webhook")
+
+
+def approved(item):
+    return {**item, "status": "approved"}
+
+
+def told(after: int = 0) -> list[tuple]:
+    """What the webhooks were told by the deliveries after id `after`, in the order written: webhook,
+    event (type, time, data), outbox row (ordering key, payload, status), with the event and delivery
+    ids replaced by their rank so that two writings of the same events compare equal."""
+    query = WebhookDelivery.select().order_by(WebhookDelivery.id)
+    deliveries = list(query.where(WebhookDelivery.id > after) if after else query)  # no row has the id 0
+    rows = {r.key: r for r in OutboxMessage.select().where(OutboxMessage.kind == "webhook")}
+    ranks = {d.id: n for n, d in enumerate(deliveries)}
+    events_in_order = list(dict.fromkeys(d.event_id for d in deliveries))
+    stored = {e.id: e for e in WebhookEvent.select().where(WebhookEvent.id.in_(events_in_order))}
+    numbered = {event_id: n for n, event_id in enumerate(events_in_order)}
+    written = [rows[d.outbox_key].id for d in deliveries]
+    assert written == sorted(written)  # the outbox rows follow the deliveries' order
+    result = []
+    for d in deliveries:
+        event, row = stored[d.event_id], rows[d.outbox_key]
+        assert d.outbox_key == f"webhook:{d.webhook_id}:{d.event_id}"
+        assert row.payload == {"delivery_id": d.id, "webhook_id": d.webhook_id, "event_id": d.event_id}
+        result.append((d.webhook_id, numbered[d.event_id], event.type, event.created_at, event.data,
+                       row.ordering_key, ranks[d.id], row.status))
+    return result
+
+
+def last_delivery() -> int:
+    return WebhookDelivery.select(fn.MAX(WebhookDelivery.id)).scalar() or 0
+
+
+def test_a_chunk_of_100_creates_tells_two_webhooks_in_as_many_statements_as_a_chunk_of_10(erp, hooks):
+    counts = {}
+    for size in (SMALL, LARGE):
+        erp.enqueue([approved(erp.new(e)) for e in ids(f"W{size}", size)])
+        counts[size], tried = statements(partial(batches.work_chunk, "test-worker"))
+        assert tried == size
+    assert counts[SMALL] == counts[LARGE] <= MOST_PER_CHUNK, counts
+    events = 2 * (SMALL + LARGE)  # each PO created, then approved by the ERP
+    webhook_rows = OutboxMessage.select().where(OutboxMessage.kind == "webhook", OutboxMessage.status == "pending")
+    assert (WebhookEvent.select().count(), WebhookDelivery.select().count(), webhook_rows.count()) == (events, 2 * events, 2 * events)
+
+
+def test_a_chunk_tells_webhooks_exactly_what_its_events_published_one_by_one_tell_them(erp, hooks, api, people):
+    """The events a chunk published, published again one at a time as single requests do, write the
+    same events (types, times, snapshots), deliveries and outbox rows, in the same order."""
+    services.create_webhook(erp.admin, {"url": "https://approvals.example.com/hook", "events": ["po.approved"]})
+    keys = ids("ERP", 12)
+    chunks = [
+        [erp.new(e) if i % 3 == 0 else approved(erp.new(e)) for i, e in enumerate(keys)],  # creates, most approved
+        [approved(erp.revised(e)) if i % 3 == 0 else erp.revised(e) for i, e in enumerate(keys)] + [approved(erp.new("ERP-new"))],
+    ]
+    for items in chunks:
+        before, heard = last_delivery(), []
+        erp.enqueue(items)
+        stop_hearing = events.on_event(heard.append)
+        try:
+            assert batches.work_chunk("test-worker") == len(items)
+        finally:
+            stop_hearing()
+        batched = told(after=before)
+        assert batched, "the chunk told the webhooks nothing"
+        for _, _, kind, _, data, *_ in batched:  # each PO as the API shows it now (nothing changed it since)
+            if kind.startswith("po."):
+                assert data == api.as_(people.viewer).get(f"/purchase-orders/{data['id']}").json
+        again = last_delivery()
+        with database.atomic():
+            for event in heard:
+                events.publish(event)
+        assert told(after=again) == batched
+    assert {kind for _, _, kind, *_ in told()} == {"po.created", "po.approved"}
+
+
+def test_the_events_of_a_chunk_that_failed_as_a_whole_are_written_once_for_the_items_that_then_succeeded(erp, hooks, exploding_line):
+    erp.enqueue([approved(erp.new("ERP-1")), approved(erp.new("ERP-2", exploding_line)), approved(erp.new("ERP-3"))])
+    batches.run_pending("test-worker")
+    by_po = {}
+    for _, _, kind, _, data, *_ in told():
+        by_po.setdefault(data["external_id"], []).append(kind)
+    assert by_po == {e: ["po.created", "po.created", "po.approved", "po.approved"] for e in ("ERP-1", "ERP-3")}
+    assert WebhookEvent.select().count() == 4
 
 
 # ---- leases ----------------------------------------------------------------------------------------

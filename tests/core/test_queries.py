@@ -195,3 +195,30 @@ def test_a_po_card_runs_the_same_statements_for_1_and_40_lines(desk):
     small = services.create_po(requester, po_body(lines=[line(quantity=1, rate=2000)], submit=True)).po
     large = services.create_po(requester, po_body(lines=[line(quantity=1, rate=50) for _ in range(40)], submit=True)).po
     assert statements(lambda: queries.po_card(small.id))[0] == statements(lambda: queries.po_card(large.id))[0]
+
+
+def test_many_pos_read_together_are_each_exactly_the_po_read_alone_in_four_statements_whatever_their_number(desk):
+    from core.errors import NotFound
+
+    admin, requester, first, second = desk
+    sku, project = make_sku(), services.create_dimension(admin, {"type": "PROJECT", "erp_dimension_id": "P-9", "name": "Nine"})
+    bolts = line(sku_code=sku.code, dimensions={"PROJECT": project.erp_dimension_id})
+    made = [
+        services.create_po(requester, po_body(lines=[bolts, line()])).po,  # a draft, with a SKU and a dimension
+        services.create_po(requester, po_body(lines=[line(quantity=1, rate=1)], submit=True)).po,  # approved at once
+        pending(requester),  # a level waiting for two approvers
+        pending(requester),
+        pending(requester),
+    ]
+    services.approve_po(first, made[3].id, comment="fine")
+    services.reject_po(second, made[4].id, reason="too dear")
+    ids = [po.id for po in made]
+    counts = {}
+    for size in (2, 5):
+        counts[size], read = statements(lambda: queries.purchase_orders_by_id(ids[-size:]))
+        assert read == {i: queries.purchase_order(i) for i in ids[-size:]}
+    assert counts == {2: 4, 5: 4}
+    assert [read[i]["approvals"][0]["decision"] for i in ids[2:]] == [None, "approved", "rejected"]
+    assert read[ids[0]]["line_items"][0]["dimensions"] == {"PROJECT": "P-9"}
+    with pytest.raises(NotFound):
+        queries.purchase_orders_by_id([ids[0], 10**6])
