@@ -1,6 +1,6 @@
 """The outbox's Slack channel: renders each message from podesk's current state at delivery time
-and sends it through the Web API. A 429 becomes a retry after exactly its Retry-After, a Slack
-outage a retry with backoff, a person Slack will never reach a message given up on; a podesk
+and sends it through the Web API. A 429 becomes a retry no sooner than its Retry-After, a Slack
+outage a retry with backoff (for a day, as podesk/slack.py registers it), a person Slack will never reach a message given up on; a podesk
 action never waits for any of it (core.outbox)."""
 from __future__ import annotations
 

@@ -54,9 +54,12 @@ def install_channel(settings: Settings) -> bool:
     if not settings.slack_enabled:
         return False
     from bot.channel import SlackChannel
-    from core.delivery import register
+    from core.delivery import DAY_POLICY, register
 
-    register("slack", SlackChannel(settings))
+    # Retried for a day, like emails and webhooks: ten tries (about a quarter of an hour) gave up on
+    # an approver's DM during an ordinary Slack outage. A DM is drawn when it leaves, so a late one
+    # still shows the PO as it is.
+    register("slack", SlackChannel(settings), DAY_POLICY)
     return True
 
 

@@ -56,6 +56,22 @@ def test_a_500_from_slack_is_retried_with_backoff(desk, cast, slack):
     assert outbox.deliver_due("test", clock=later(60)).delivered == 2
 
 
+def test_a_long_slack_outage_ends_with_every_dm_delivered_not_given_up(desk, cast, slack):
+    """Thirty failed tries, about an hour and a half of backoff: approval DMs are retried for a day, like emails."""
+    submit(cast)
+    slack.server_error("chat.postMessage", times=30)
+    moment = utcnow()
+    for _ in range(100):
+        pending = list(OutboxMessage.select().where(OutboxMessage.status == "pending"))
+        if not pending:
+            break
+        moment = max(moment, *(row.next_attempt_at for row in pending))  # the retrying head (the rest wait behind it)
+        outbox.deliver_due("test", clock=lambda: moment)
+    assert OutboxMessage.select().where(OutboxMessage.status == "dead").count() == 0
+    assert moment - OutboxMessage.select().order_by(OutboxMessage.id).first().created_at > dt.timedelta(minutes=30)
+    assert [len(desk.dm(who)) for who in (cast.priya, cast.omar)] == [1, 1]
+
+
 def test_someone_without_a_slack_id_is_found_by_email_and_linked(desk, cast, slack):
     newcomer = add_user("Nia Approver", "nia@example.com", "approver")
     slack.add_user("U0NIA", email="nia@example.com", tz="Asia/Tokyo", locale="ja-JP")
