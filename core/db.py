@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import psycopg2
 
-from peewee import Database, DatabaseProxy, OperationalError, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, DatabaseProxy, IntegerField, OperationalError, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
@@ -186,8 +186,9 @@ class Prepared:
     """
 
     # Markers: integers every id field's db_value takes unchanged, and no query of these writes itself
-    # (the largest ids a 32-bit serial can reach).
+    # (the largest ids a 32-bit serial can reach); for text fields, strings no value holds (a NUL).
     MARKERS = (2**31 - 11, 2**31 - 12, 2**31 - 13)
+    TEXT_MARKERS = ("\x00prepared-1", "\x00prepared-2", "\x00prepared-3")
 
     def __init__(self, build: Callable[..., Any], *fields: Any):
         self._build, self._fields = build, fields
@@ -197,10 +198,11 @@ class Prepared:
         kind = is_postgres()
         made = self._made.get(kind)
         if made is None:
-            markers = self.MARKERS[:len(self._fields)]
+            markers = [self.MARKERS[i] if isinstance(getattr(f, "rel_field", f), IntegerField) else self.TEXT_MARKERS[i]
+                       for i, f in enumerate(self._fields)]
             query = self._build(*markers)
             sql, params = query.sql()
-            spots = [params.index(marker) for marker in markers]
+            spots = [params.index(field.db_value(marker)) for field, marker in zip(self._fields, markers)]
             made = self._made[kind] = (query, sql, list(params), spots)
         return made
 

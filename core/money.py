@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 from typing import Iterable
 
-from babel.core import get_global
+from babel.core import Locale, get_global
 from babel.numbers import format_currency, get_currency_precision, get_territory_currencies
 
 # Quantity (14 digits) × rate (18 digits) needs more than the default 28 digits of precision.
@@ -123,6 +123,6 @@ def po_totals(
     return Totals(subtotal, tax_total, total, total_base)
 
 
-def format_money(amount: Decimal, currency: str, locale: str = "en_IN") -> str:
+def format_money(amount: Decimal, currency: str, locale: "str | Locale" = "en_IN") -> str:
     """`₹1,680.00`, `¥32`: an amount for people, in their locale."""
     return format_currency(amount, currency, locale=locale, currency_digits=True)

@@ -63,6 +63,8 @@ def test_money_and_times_follow_the_viewers_locale_and_timezone(app):
     set_preferences(user_by_email(PRIYA), timezone="America/New_York", locale="de_DE")
     de = text(signed_in(app, PRIYA).get(f"/purchase-orders/{po_id('Drills for the maintenance crew')}"))
     assert "43.896,00\u00a0₹" in de
+    # Formatted values are cached by locale: the same amount still reads the British way for Omar.
+    assert "₹43,896.00" in text(signed_in(app, "omar@example.com").get(f"/purchase-orders/{po_id('Drills for the maintenance crew')}"))
     assert re.search(r'<time datetime="[^"]+Z">\d\d\.\d\d\.\d{4} \d\d:\d\d</time>', de)
 
 

@@ -20,7 +20,6 @@ from web.dashboard.render import page, wants_fragment
 COLUMNS = (("po_number", "PO"), ("po_date", "PO date"), ("vendor_name", "Vendor"), (None, "Description"),
            ("status", "Status"), (None, "Receipt"), (None, "Billing"), (None, "Match"), ("total", "Total"))
 PER_PAGE_CHOICES = (25, 50, 100, 200)
-VENDOR_CHOICES = 200  # vendors offered in the filter's list (by name); more are found by the text search
 
 
 def _url(flt: PoFilter, **changes: Any) -> str:
@@ -71,7 +70,7 @@ def purchase_orders():
     """The list; an htmx request (typing in a filter, a sort, a page) gets the results alone and the URL to show."""
     req = read_list_args(request.args.to_dict(flat=False))
     fragment = wants_fragment()
-    vendors = [] if fragment else queries.vendor_choices(limit=VENDOR_CHOICES)
+    vendors = [] if fragment else queries.vendor_choices()  # the first 200 by name; the text search finds the rest
     vendor_options = [(str(vendor_id), name) for vendor_id, name in vendors]
     response = page("purchase_orders.html", "_po_results.html", 200 if req.filter else 422,
                     req=req, columns=COLUMNS, form_labels=FORM_LABELS, per_page_choices=PER_PAGE_CHOICES,
