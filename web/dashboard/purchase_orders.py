@@ -13,6 +13,7 @@ from core import queries
 from core.errors import Problem, ValidationFailed
 from core.queries import EXPORT_CAP, PoFilter
 from web.dashboard import dashboard
+from web.dashboard.formatting import day, iso, label, money
 from web.dashboard.list_args import FORM_LABELS, NOT_FOR_EXPORT, ListArgs, read_list_args
 from web.dashboard.render import page, wants_fragment
 
@@ -52,11 +53,20 @@ def _pages(flt: PoFilter, meta: dict[str, Any], shown: int) -> dict[str, Any]:
     }
 
 
+def _row(po: dict[str, Any]) -> tuple:
+    """A row's cells as the table shows them. The rows are the list's hot path: formatted here in a
+    few direct calls rather than through a template filter per cell (Jinja's dispatch costs more
+    than most of the filters)."""
+    return (po["id"], po["po_number"], iso(po["po_date"]), day(po["po_date"]), po["vendor_name"] or "—",
+            po["description"] or "—", po["status"], label(po["status"]), label(po["receipt_status"]),
+            label(po["billing_status"]), label(po["match_status"]), money(po["total"], po["currency"]))
+
+
 def _results(req: ListArgs) -> dict[str, Any]:
     if req.filter is None:
         return {"rows": [], "meta": None}
     rows, meta = queries.purchase_orders(req.filter)
-    return {"rows": rows, "meta": meta, "pages": _pages(req.filter, meta, len(rows)),
+    return {"rows": [_row(po) for po in rows], "meta": meta, "pages": _pages(req.filter, meta, len(rows)),
             "sorts": {key: _sort_link(req.filter, key) for key, _ in COLUMNS if key},
             "csv_url": url_for("dashboard.purchase_orders_csv") + _query(req.query(without=NOT_FOR_EXPORT))}
 
