@@ -65,22 +65,16 @@ def desk(web, slack, signer, cast):
 @pytest.fixture
 def live(web, slack, signer, cast):
     """The same, over real HTTP: the app served on 127.0.0.1 with a delivery worker thread running."""
-    from werkzeug.serving import make_server
-
     from core import jobs
+    from tests.live import serving
 
-    server = make_server("127.0.0.1", 0, web, threaded=True)
-    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    serving.start()
     stop = threading.Event()
     worker = threading.Thread(target=jobs.deliver_outbox, args=(stop,), daemon=True)
-    worker.start()
-    url = f"http://127.0.0.1:{server.server_port}/slack/events"
-    try:
-        yield Desk(slack, signer, cast, None, url=url)
-    finally:
-        stop.set()
-        outbox.nudge()
-        worker.join(timeout=10)
-        server.shutdown()
-        serving.join(timeout=10)
+    with serving(web) as base:
+        worker.start()
+        try:
+            yield Desk(slack, signer, cast, None, url=f"{base}/slack/events")
+        finally:
+            stop.set()
+            outbox.nudge()
+            worker.join(timeout=10)

@@ -2,10 +2,11 @@
 through Playwright (never a downloaded browser), with axe-core checking accessibility."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
+
+from tests.live import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -22,17 +23,8 @@ TIMEOUT_MS = 10_000  # a generous deadline for each wait on a condition
 @pytest.fixture
 def live_server(app):
     """The app on a free port of 127.0.0.1 (threaded, like production); yields its base URL."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    # A short poll interval: shutdown() waits up to one interval for the serving loop to notice.
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

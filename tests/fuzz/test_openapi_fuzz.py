@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from core.demo import seed
 from core.models import ALL_MODELS
 from core.operator import create_api_key
 from tests.conftest import PG_URL
+from tests.live import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
@@ -52,21 +52,15 @@ def desk(database_url_template, tmp_path_factory):
 @pytest.fixture(scope="module")
 def live_url(desk):
     """The whole web app as `podesk serve` builds it, on a free port of 127.0.0.1 (threaded)."""
-    from werkzeug.serving import make_server
-
     from podesk.wiring import build_web_app
 
     # Mail is configured, so that /send reaches its rules; nothing is delivered (no worker runs here).
     settings = Settings(database_url=desk[0], secret_key="fuzz", rate_limit_per_minute=0, scheduler=False,
                         smtp_url="smtp://127.0.0.1:2525")
-    server = make_server("127.0.0.1", 0, build_web_app(settings), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with serving(build_web_app(settings)) as url:
+            yield url
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
         for kind in ("email", "webhook"):  # build_web_app registered the deployment's channels
             outbox.unregister(kind)
 

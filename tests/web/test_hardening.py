@@ -2,15 +2,14 @@
 import http.client
 import json
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from web.auth import RateLimited
 from core.models import PoLine
 from core.services import batches
 from tests.factories import ApiClient, line, make_vendor, po_body
+from tests.live import serving
 from web import IdConverter, create_app, whole_numbers_up_to
 from web.auth import RateLimiter
 
@@ -144,12 +143,8 @@ def test_the_id_pattern_holds_for_every_limit_up_to_a_thousand():
 @pytest.fixture
 def served(app):
     """The app behind a real HTTP server on 127.0.0.1 (the test client does not send chunked bodies)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_port
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield int(url.rsplit(":", 1)[1])
 
 
 def send_chunked(port, person, path, parts):
