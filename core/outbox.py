@@ -182,6 +182,14 @@ def enqueue_many(kind: str, drafts: list[Draft], *, delay_seconds: float = 0) ->
     notify(WAKE_CHANNEL)  # other processes' (PostgreSQL delivers it at commit)
 
 
+def idle(thread: threading.Thread) -> bool:
+    """True while the delivery loop running on `thread` waits with nothing in hand, having looked
+    for due messages since the last nudge: the next commit that writes one wakes it."""
+    with _running_guard:
+        loops = [loop for loop in _running if loop.thread is thread]
+    return any(loop.idle for loop in loops)
+
+
 def nudge() -> None:
     """Wake this process's delivery loops (after a commit that wrote messages)."""
     with _running_guard:
@@ -387,6 +395,8 @@ class _Delivery:
         self._finished: list[tuple[OutboxMessage, str]] = []
         self._poked = False
         self._changed = threading.Condition()
+        self.thread: threading.Thread | None = None  # the thread running the loop, once it runs
+        self.idle = False  # waiting with nothing in hand, having looked since the last nudge
 
     def poke(self) -> None:
         """Something was written: ask every kind again."""
@@ -415,6 +425,7 @@ class _Delivery:
         Without `poll_seconds`, return as soon as nothing is due and nothing is in hand; with it,
         wait for a nudge, the next due row or the next poll instead.
         """
+        self.thread = threading.current_thread()
         with _running_guard:
             _running.add(self)
         now = time.monotonic()
@@ -489,7 +500,11 @@ class _Delivery:
     def _wait(self, seconds: float) -> None:
         with self._changed:
             if seconds > 0 and not self._finished and not self._poked:
-                self._changed.wait(seconds)
+                self.idle = not self._held
+                try:
+                    self._changed.wait(seconds)
+                finally:
+                    self.idle = False
 
 
 def deliver_due(worker: str, *, limit: int = 20, lease_seconds: float = LEASE_SECONDS, budget_seconds: float = 10,

@@ -62,6 +62,11 @@ class Scheduler:
     def running(self) -> bool:
         return self._scheduler.running
 
+    @property
+    def delivery_idle(self) -> bool:
+        """True while this scheduler's outbox delivery waits for work with nothing in hand."""
+        return self.running and outbox.idle(self._delivery)
+
     def start(self) -> None:
         if not self._scheduler.running:
             self._stop = threading.Event()

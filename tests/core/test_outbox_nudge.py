@@ -1,12 +1,9 @@
 """The nudge after commit: a commit that writes outbox messages wakes this process's delivery at
 once (`podesk serve`: a DM leaves within a second of the change), not at its next poll."""
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 
-import core.outbox
 from core import outbox
 from core.db import database
 from core.scheduler import Scheduler
@@ -14,7 +11,6 @@ from tests.concurrency import wait_until
 
 POLL_SECONDS = 5  # how long the scheduler's delivery, once idle, would wait unprompted
 DEADLINE = 1  # far below it: only the nudge can make it
-OUTBOX = Path(core.outbox.__file__).resolve()
 
 
 class Signalling:
@@ -39,26 +35,47 @@ def channel(db):
     outbox.unregister("test")
 
 
-def delivery_is_idle() -> bool:
-    """True while a thread of this process waits on an event inside core/outbox.py: the delivery
-    has looked, found nothing due, and sleeps until something wakes it."""
-    for frame in sys._current_frames().values():
-        if frame.f_code.co_filename != threading.__file__:
-            continue  # not waiting on an Event (or a Condition) right now
-        while frame is not None and Path(frame.f_code.co_filename).resolve() != OUTBOX:
-            frame = frame.f_back
-        if frame is not None:
-            return True
-    return False
-
-
 def test_a_commit_that_writes_a_message_has_it_delivered_at_once_not_at_the_next_poll(channel):
     scheduler = Scheduler()
     scheduler.start()
     try:
-        wait_until(delivery_is_idle, POLL_SECONDS * 2, "the outbox delivery to have nothing to do")
+        wait_until(lambda: scheduler.delivery_idle, POLL_SECONDS * 2, "the outbox delivery to have nothing to do")
         with database.atomic():
             outbox.enqueue("test", "approval-dm", {"to": "U0PRIYA"})
         assert channel.wait("approval-dm", DEADLINE)
     finally:
         scheduler.shutdown()
+
+
+class Holding(Signalling):
+    """A channel that keeps each message in hand until released."""
+
+    def __init__(self):
+        super().__init__()
+        self.release = threading.Event()
+
+    def deliver(self, message):
+        super().deliver(message)
+        assert self.release.wait(30)
+        return 200
+
+
+def test_the_delivery_is_idle_only_while_it_has_nothing_in_hand(db):
+    channel = Holding()
+    outbox.register("test", channel)
+    scheduler = Scheduler()
+    scheduler.start()
+    try:
+        wait_until(lambda: scheduler.delivery_idle, POLL_SECONDS * 2, "the outbox delivery to have nothing to do")
+        with database.atomic():
+            outbox.enqueue("test", "held", {"to": "U0PRIYA"})
+        assert channel.wait("held", DEADLINE)
+        assert not scheduler.delivery_idle  # the message is in hand
+        channel.release.set()
+        wait_until(lambda: scheduler.delivery_idle, POLL_SECONDS * 2, "the delivery to finish and wait again")
+        assert outbox.health()["pending"] == 0
+    finally:
+        channel.release.set()
+        scheduler.shutdown()
+        outbox.unregister("test")
+    assert not scheduler.delivery_idle  # a stopped scheduler delivers nothing
