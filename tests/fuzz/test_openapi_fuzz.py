@@ -103,6 +103,7 @@ def schemathesis_command(url: str, key: str, config: Path = HERE / "schemathesis
             "--workers", "1", "--no-color", "--output-truncate", "false"]
 
 
+@pytest.mark.timeout(780)  # minutes of fuzzing, and schemathesis itself is stopped at 600 s
 @pytest.mark.parametrize("role", sorted(ROLES))
 def test_the_api_keeps_to_its_openapi_document(role, desk, live_url):
     env = {"SCHEMATHESIS_HOOKS": "tests.fuzz.hooks", "PYTHONPATH": str(ROOT), "PATH": str(Path(sys.executable).parent)}
