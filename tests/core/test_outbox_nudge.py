@@ -27,26 +27,6 @@ class Signalling:
         return self.arrived.setdefault(key, threading.Event()).wait(timeout)
 
 
-@pytest.fixture
-def channel(db):
-    made = Signalling()
-    outbox.register("test", made)
-    yield made
-    outbox.unregister("test")
-
-
-def test_a_commit_that_writes_a_message_has_it_delivered_at_once_not_at_the_next_poll(channel):
-    scheduler = Scheduler()
-    scheduler.start()
-    try:
-        wait_until(lambda: scheduler.delivery_idle, POLL_SECONDS * 2, "the outbox delivery to have nothing to do")
-        with database.atomic():
-            outbox.enqueue("test", "approval-dm", {"to": "U0PRIYA"})
-        assert channel.wait("approval-dm", DEADLINE)
-    finally:
-        scheduler.shutdown()
-
-
 class Holding(Signalling):
     """A channel that keeps each message in hand until released."""
 
@@ -56,26 +36,58 @@ class Holding(Signalling):
 
     def deliver(self, message):
         super().deliver(message)
-        assert self.release.wait(30)
+        assert self.release.wait(10)
         return 200
 
 
-def test_the_delivery_is_idle_only_while_it_has_nothing_in_hand(db):
-    channel = Holding()
-    outbox.register("test", channel)
-    scheduler = Scheduler()
-    scheduler.start()
+def registered(made):
+    outbox.register("test", made)
+    yield made
+    outbox.unregister("test")
+
+
+@pytest.fixture
+def channel(db):
+    yield from registered(Signalling())
+
+
+@pytest.fixture
+def holding(db):
+    made = Holding()
     try:
-        wait_until(lambda: scheduler.delivery_idle, POLL_SECONDS * 2, "the outbox delivery to have nothing to do")
-        with database.atomic():
-            outbox.enqueue("test", "held", {"to": "U0PRIYA"})
-        assert channel.wait("held", DEADLINE)
-        assert not scheduler.delivery_idle  # the message is in hand
-        channel.release.set()
-        wait_until(lambda: scheduler.delivery_idle, POLL_SECONDS * 2, "the delivery to finish and wait again")
-        assert outbox.health()["pending"] == 0
+        yield from registered(made)
     finally:
-        channel.release.set()
-        scheduler.shutdown()
-        outbox.unregister("test")
+        made.release.set()
+
+
+@pytest.fixture
+def scheduler(db):
+    """A running scheduler whose outbox delivery has looked, found nothing due, and waits."""
+    made = Scheduler()
+    made.start()
+    try:
+        wait_until(lambda: made.delivery_idle, POLL_SECONDS * 2, "the outbox delivery to have nothing to do")
+        yield made
+    finally:
+        made.shutdown()
+
+
+def write_message(key):
+    with database.atomic():
+        outbox.enqueue("test", key, {"to": "U0PRIYA"})
+
+
+def test_a_commit_that_writes_a_message_has_it_delivered_at_once_not_at_the_next_poll(channel, scheduler):
+    write_message("approval-dm")
+    assert channel.wait("approval-dm", DEADLINE)
+
+
+def test_the_delivery_is_idle_only_while_it_has_nothing_in_hand(holding, scheduler):
+    write_message("held")
+    assert holding.wait("held", DEADLINE)
+    assert not scheduler.delivery_idle  # the message is in hand
+    holding.release.set()
+    wait_until(lambda: scheduler.delivery_idle, POLL_SECONDS * 2, "the delivery to finish and wait again")
+    assert outbox.health()["pending"] == 0
+    scheduler.shutdown()
     assert not scheduler.delivery_idle  # a stopped scheduler delivers nothing
