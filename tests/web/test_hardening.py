@@ -2,6 +2,7 @@
 import http.client
 import json
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -144,7 +145,7 @@ def test_the_id_pattern_holds_for_every_limit_up_to_a_thousand():
 def served(app):
     """The app behind a real HTTP server on 127.0.0.1 (the test client does not send chunked bodies)."""
     with serving(app) as url:
-        yield int(url.rsplit(":", 1)[1])
+        yield urlsplit(url).port
 
 
 def send_chunked(port, person, path, parts):
